@@ -1,0 +1,175 @@
+"""JSON API under /api; the search contract is documented in the README and at /docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
+
+from app import catalog
+from app.deps import SessionDep
+from app.search import search
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class SpeakerRole(BaseModel):
+    id: str
+    name: str
+    role: str
+
+
+class TalkOut(BaseModel):
+    id: str
+    title: str
+    event: str | None
+    forum: str | None
+    session: str | None
+    part: int | None
+    date: dt.date | None
+    uploader: str | None
+    video_id: str | None
+    video_url: str | None
+    source_file: str
+    segment_count: int
+    char_count: int
+    speakers: list[SpeakerRole]
+    url: str
+
+
+class SegmentOut(BaseModel):
+    number: int
+    text: str
+    speaker: str | None
+    attribution: str | None
+    url: str
+
+
+class SlideOut(BaseModel):
+    after_segment: int
+    url: str
+
+
+class TalkDetailOut(TalkOut):
+    segments: list[SegmentOut]
+    slides: list[SlideOut]
+
+
+class AppearanceOut(BaseModel):
+    talk_id: str
+    talk_title: str
+    role: str
+    url: str
+
+
+class SpeakerOut(BaseModel):
+    id: str
+    name: str
+    url: str
+    talks: list[AppearanceOut]
+
+
+class HitOut(BaseModel):
+    talk_id: str
+    talk_title: str
+    segment: int
+    speaker: str | None
+    text: str
+    snippet: str
+    url: str
+    match: str
+    score: float
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int
+    results: list[HitOut]
+
+
+def _talk_out(summary: catalog.TalkSummary) -> dict:
+    talk = summary.talk
+    return {
+        **talk.model_dump(include=set(TalkOut.model_fields)),
+        "video_url": summary.video_url,
+        "speakers": [SpeakerRole(id=p.id, name=p.name, role=p.role) for p in summary.speakers],
+        "url": f"/talks/{talk.id}",
+    }
+
+
+def _speaker_out(detail: catalog.SpeakerDetail) -> SpeakerOut:
+    return SpeakerOut(
+        id=detail.speaker.id,
+        name=detail.speaker.name,
+        url=f"/speakers/{detail.speaker.id}",
+        talks=[
+            AppearanceOut(talk_id=a.talk.id, talk_title=a.talk.title, role=a.role, url=f"/talks/{a.talk.id}")
+            for a in detail.appearances
+        ],
+    )
+
+
+@router.get("/talks", response_model=list[TalkOut])
+def talks(session: SessionDep) -> list[dict]:
+    return [_talk_out(summary) for summary in catalog.list_talks(session)]
+
+
+@router.get("/talks/{talk_id}", response_model=TalkDetailOut)
+def talk(talk_id: str, session: SessionDep) -> dict:
+    detail = catalog.get_talk(session, talk_id)
+    if detail is None:
+        raise HTTPException(404, f"No talk with id {talk_id!r}.")
+    return {
+        **_talk_out(detail),
+        "segments": [
+            SegmentOut(
+                number=s.number,
+                text=s.text,
+                speaker=detail.speaker_names.get(s.speaker_id or ""),
+                attribution=s.attribution,
+                url=f"/talks/{talk_id}#s{s.number}",
+            )
+            for s in detail.segments
+        ],
+        "slides": [
+            SlideOut(after_segment=after, url=slide.url)
+            for after, slides in sorted(detail.slides_after.items())
+            for slide in slides
+        ],
+    }
+
+
+@router.get("/speakers", response_model=list[SpeakerOut])
+def speakers(session: SessionDep) -> list[SpeakerOut]:
+    return [_speaker_out(detail) for detail in catalog.list_speakers(session)]
+
+
+@router.get("/speakers/{speaker_id}", response_model=SpeakerOut)
+def speaker(speaker_id: str, session: SessionDep) -> SpeakerOut:
+    detail = catalog.get_speaker(session, speaker_id)
+    if detail is None:
+        raise HTTPException(404, f"No speaker with id {speaker_id!r}.")
+    return _speaker_out(detail)
+
+
+@router.get("/search", response_model=SearchOut)
+def search_segments(
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=500, description='query: terms, "phrases", -exclusions, A OR B')] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    event: Annotated[str, Query(max_length=200)] = "",
+    forum: Annotated[str, Query(max_length=200)] = "",
+    speaker: Annotated[str, Query(max_length=200)] = "",
+    talk: Annotated[str, Query(max_length=200)] = "",
+    sort: Literal["relevance", "programme"] = "relevance",
+) -> SearchOut:
+    filters = {"event": event, "forum": forum, "speaker": speaker, "talk": talk}
+    result = search(session.connection(), q, limit=limit, offset=offset, filters=filters, sort=sort)
+    return SearchOut(
+        query=q,
+        total=result.total,
+        results=[HitOut(**vars(hit), url=hit.url) for hit in result.hits],
+    )

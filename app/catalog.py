@@ -1,0 +1,134 @@
+"""Read access to talks and speakers, shared by the HTML pages and the JSON API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, func, select
+
+from app.models import Segment, Slide, Speaker, Talk, TalkSpeaker
+
+ROLE_LABELS = {
+    "host": "主持人 host",
+    "guest": "对话嘉宾 guest",
+    "speaker": "主讲 speaker",
+    "keynote": "主旨演讲 keynote",
+    "questioner": "提问嘉宾 questioner",
+}
+
+
+@dataclass
+class Participant:
+    id: str
+    name: str
+    role: str
+
+
+@dataclass
+class TalkSummary:
+    talk: Talk
+    speakers: list[Participant]
+
+    @property
+    def video_url(self) -> str | None:
+        if not self.talk.video_id:
+            return None
+        part = f"?p={self.talk.part}" if self.talk.part is not None else ""
+        return f"https://www.bilibili.com/video/{self.talk.video_id}{part}"
+
+
+@dataclass
+class TalkDetail(TalkSummary):
+    segments: list[Segment] = field(default_factory=list)
+    slides_after: dict[int, list[Slide]] = field(default_factory=dict)
+    speaker_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SpeakerAppearance:
+    talk: Talk
+    role: str
+
+
+@dataclass
+class SpeakerDetail:
+    speaker: Speaker
+    appearances: list[SpeakerAppearance]
+
+
+def _participants(session: Session, talk_ids: list[str]) -> dict[str, list[Participant]]:
+    rows = session.exec(
+        select(TalkSpeaker, Speaker)
+        .join(Speaker, col(Speaker.id) == col(TalkSpeaker.speaker_id))
+        .where(col(TalkSpeaker.talk_id).in_(talk_ids))
+        .order_by(col(TalkSpeaker.position))
+    ).all()
+    by_talk: dict[str, list[Participant]] = defaultdict(list)
+    for link, speaker in rows:
+        by_talk[link.talk_id].append(Participant(speaker.id, speaker.name, link.role))
+    return by_talk
+
+
+def list_talks(session: Session) -> list[TalkSummary]:
+    talks = session.exec(select(Talk).order_by(col(Talk.position))).all()
+    people = _participants(session, [t.id for t in talks])
+    return [TalkSummary(t, people.get(t.id, [])) for t in talks]
+
+
+def get_talk(session: Session, talk_id: str) -> TalkDetail | None:
+    talk = session.get(Talk, talk_id)
+    if talk is None:
+        return None
+    segments = session.exec(select(Segment).where(Segment.talk_id == talk_id).order_by(col(Segment.number))).all()
+    slides_after: dict[int, list[Slide]] = defaultdict(list)
+    for slide in session.exec(select(Slide).where(Slide.talk_id == talk_id).order_by(col(Slide.id))).all():
+        slides_after[slide.after_segment].append(slide)
+    speaker_ids = {s.speaker_id for s in segments if s.speaker_id}
+    names = {sp.id: sp.name for sp in session.exec(select(Speaker).where(col(Speaker.id).in_(speaker_ids))).all()}
+    return TalkDetail(
+        talk,
+        _participants(session, [talk_id]).get(talk_id, []),
+        list(segments),
+        dict(slides_after),
+        names,
+    )
+
+
+def list_speakers(session: Session) -> list[SpeakerDetail]:
+    speakers = session.exec(select(Speaker).order_by(col(Speaker.name))).all()
+    rows = session.exec(
+        select(TalkSpeaker, Talk).join(Talk, col(Talk.id) == col(TalkSpeaker.talk_id)).order_by(col(Talk.position))
+    ).all()
+    appearances: dict[str, list[SpeakerAppearance]] = defaultdict(list)
+    for link, talk in rows:
+        appearances[link.speaker_id].append(SpeakerAppearance(talk, link.role))
+    return [SpeakerDetail(sp, appearances.get(sp.id, [])) for sp in speakers]
+
+
+def get_speaker(session: Session, speaker_id: str) -> SpeakerDetail | None:
+    speaker = session.get(Speaker, speaker_id)
+    if speaker is None:
+        return None
+    rows = session.exec(
+        select(TalkSpeaker, Talk)
+        .join(Talk, col(Talk.id) == col(TalkSpeaker.talk_id))
+        .where(TalkSpeaker.speaker_id == speaker_id)
+        .order_by(col(Talk.position))
+    ).all()
+    return SpeakerDetail(speaker, [SpeakerAppearance(talk, link.role) for link, talk in rows])
+
+
+@dataclass
+class Totals:
+    talks: int
+    speakers: int
+    segments: int
+
+
+def totals(session: Session) -> Totals:
+    return Totals(
+        session.exec(select(func.count()).select_from(Talk)).one(),
+        session.exec(select(func.count()).select_from(Speaker)).one(),
+        session.exec(select(func.count()).select_from(Segment)).one(),
+    )

@@ -1,0 +1,318 @@
+"""Transcript files → database, incrementally and atomically.
+
+Unchanged files (same SHA-256) are skipped. Otherwise the current database is
+copied beside itself, the changed files' talks are replaced in one transaction,
+and the copy is renamed over the original: readers never see a half-written
+state, and an ingest killed midway leaves the previous database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session
+
+from app import text
+from app.db import create_schema, writable_engine
+from app.models import Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
+from app.parsing import ParsedTalk, TranscriptError, parse_transcript
+
+TRANSCRIPT_SUFFIXES = {".txt", ".md"}
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class Problem:
+    file: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    talks: int = 0
+    segments: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (
+            f"{self.talks} talks, {self.segments} segments; files: {len(self.added)} added, "
+            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len({p.file for p in self.problems})} rejected"
+        )
+
+
+@dataclass
+class _SourceText:
+    name: str
+    sha256: str
+    size: int
+    talks: list[ParsedTalk]
+
+
+def slugify(value: str) -> str:
+    slug = re.sub(r"[^\w\u3400-\u9fff]+", "-", value.lower()).strip("-")
+    return slug[:80].strip("-") or "talk"
+
+
+def talk_id(parsed: ParsedTalk) -> str:
+    """`BV1zE421N7UJ-p7` from the heading; a readable slug when it has no video id."""
+    heading = parsed.heading
+    if heading.video_id:
+        return f"{heading.video_id}-p{heading.part}" if heading.part is not None else heading.video_id
+    forum = heading.forum if heading.forum != heading.title else None
+    words = [heading.event, forum, heading.title, f"p{heading.part}" if heading.part is not None else None]
+    return slugify(" ".join(w for w in words if w))
+
+
+def read_source(name: str, data: bytes) -> tuple[_SourceText | None, Problem | None]:
+    """Decode and parse one file's bytes; a Problem says why it cannot be used."""
+    try:
+        content = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, Problem(name, "not UTF-8 text (save the file as UTF-8)", line)
+    try:
+        talks = parse_transcript(content)
+    except TranscriptError as error:
+        return None, Problem(name, str(error))
+    return _SourceText(name, hashlib.sha256(data).hexdigest(), len(data), talks), None
+
+
+def transcript_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+
+
+def _stored_state(db_path: Path) -> dict[str, str] | None:
+    """name → sha256 of the files in the published database, or None if it must be rebuilt."""
+    if not db_path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+            meta = dict(connection.execute("SELECT key, value FROM meta"))
+            if meta.get("schema") != SCHEMA_VERSION or meta.get("normalizer") != text.NORMALIZER_VERSION:
+                return None
+            return dict(connection.execute("SELECT name, sha256 FROM sourcefile"))
+    except sqlite3.Error:
+        return None
+
+
+def ingest(folder: Path, db_path: Path, *, full: bool = False) -> IngestReport:
+    """Bring the database at `db_path` in line with the transcripts in `folder`."""
+    report = IngestReport()
+    if not folder.is_dir():
+        report.problems.append(Problem(str(folder), "transcripts folder not found"))
+        return report
+    stored = None if full else _stored_state(db_path)
+    changed: list[_SourceText] = []
+    present: set[str] = set()
+    for path in transcript_files(folder):
+        present.add(path.name)
+        data = path.read_bytes()
+        if stored is not None and stored.get(path.name) == hashlib.sha256(data).hexdigest():
+            report.unchanged.append(path.name)
+            continue
+        source, problem = read_source(path.name, data)
+        if problem:
+            report.problems.append(problem)
+            continue
+        assert source is not None
+        changed.append(source)
+        (report.updated if stored and path.name in stored else report.added).append(path.name)
+    report.removed = sorted(set(stored or ()) - present)
+
+    if stored is not None and not changed and not report.removed and db_path.exists():
+        report.talks, report.segments = _counts(db_path)
+        return report
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    try:
+        if stored is not None:
+            _copy_database(db_path, building)
+        engine = writable_engine(building)
+        create_schema(engine)
+        with Session(engine) as session, session.begin():
+            for name in report.removed:
+                _delete_file(session, name)
+            for source in changed:
+                _delete_file(session, source.name)
+            _add_sources(session, changed, report)
+            _refresh_catalogue(session)
+        engine.dispose()
+        os.replace(building, db_path)
+    finally:
+        building.unlink(missing_ok=True)
+    report.talks, report.segments = _counts(db_path)
+    return report
+
+
+def _counts(db_path: Path) -> tuple[int, int]:
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+        talks = connection.execute("SELECT count(*) FROM talk").fetchone()[0]
+        segments = connection.execute("SELECT count(*) FROM segment").fetchone()[0]
+    return talks, segments
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _delete_file(session: Session, name: str) -> None:
+    """Remove one file's talks and every row and index entry hanging off them."""
+    talk_ids = list(session.scalars(select(Talk.id).where(Talk.source_file == name)))
+    if talk_ids:
+        rows = session.execute(
+            select(Segment.id, Segment.text).where(Segment.talk_id.in_(talk_ids))  # type: ignore[attr-defined]
+        ).all()
+        connection = session.connection()
+        connection.exec_driver_sql(
+            "DELETE FROM segment_words WHERE rowid IN (SELECT id FROM segment WHERE talk_id IN "
+            f"({','.join('?' * len(talk_ids))}))",
+            tuple(talk_ids),
+        )
+        index_rows = []
+        for row_id, display_text in rows:
+            normalized = text.normalize(display_text)
+            index_rows.append((row_id, normalized, text.char_tokens(normalized)))
+        connection.exec_driver_sql(
+            "INSERT INTO segment_trigrams(segment_trigrams, rowid, text) VALUES ('delete', ?, ?)",
+            [(r, n) for r, n, _ in index_rows],
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO segment_chars(segment_chars, rowid, chars) VALUES ('delete', ?, ?)",
+            [(r, c) for r, _, c in index_rows],
+        )
+        for table in (Segment, Slide, TalkSpeaker):
+            session.execute(delete(table).where(table.talk_id.in_(talk_ids)))  # type: ignore[attr-defined]
+        session.execute(delete(Talk).where(Talk.id.in_(talk_ids)))  # type: ignore[attr-defined]
+    session.execute(delete(SourceFile).where(SourceFile.name == name))  # type: ignore[arg-type]
+
+
+def _add_sources(session: Session, sources: Iterable[_SourceText], report: IngestReport) -> None:
+    sources = list(sources)
+    text.add_words(p.name for source in sources for t in source.talks for p in t.heading.people)
+    taken = {row.id: row.source_file for row in session.execute(select(Talk.id, Talk.source_file))}
+    next_id = (session.scalar(select(func.max(Segment.id))) or 0) + 1
+    for source in sources:
+        stored_talks = 0
+        for parsed in source.talks:
+            identifier = talk_id(parsed)
+            if identifier in taken:
+                report.problems.append(
+                    Problem(source.name, f"talk id {identifier} is already used by {taken[identifier]}", parsed.line)
+                )
+                continue
+            taken[identifier] = source.name
+            next_id = _add_talk(session, source.name, identifier, parsed, next_id)
+            stored_talks += 1
+        session.add(SourceFile(name=source.name, sha256=source.sha256, size=source.size, talk_count=stored_talks))
+
+
+def _add_talk(session: Session, source_name: str, identifier: str, parsed: ParsedTalk, next_id: int) -> int:
+    heading = parsed.heading
+    texts = [text.clean(p) for p in parsed.paragraphs]
+    session.add(
+        Talk(
+            id=identifier,
+            source_file=source_name,
+            heading_line=parsed.line,
+            position=0,
+            heading=heading.raw,
+            event=heading.event,
+            forum=heading.forum,
+            part=heading.part,
+            title=heading.title,
+            session=heading.session,
+            uploader=heading.uploader,
+            video_id=heading.video_id,
+            date=heading.date,
+            segment_count=len(texts),
+            char_count=sum(len(t) for t in texts),
+            slide_count=len(parsed.slides),
+        )
+    )
+    for position, person in enumerate(heading.people):
+        if session.get(Speaker, person.name) is None:
+            session.add(Speaker(id=person.name, name=person.name))
+        session.add(TalkSpeaker(talk_id=identifier, speaker_id=person.name, role=person.role, position=position))
+    session.flush()
+
+    sole_speaker = _sole_speaker(parsed)
+    segment_rows, word_rows, trigram_rows, char_rows = [], [], [], []
+    for number, display_text in enumerate(texts, start=1):
+        row_id = next_id + number - 1
+        normalized = text.normalize(display_text)
+        segment_rows.append(
+            {
+                "id": row_id,
+                "talk_id": identifier,
+                "number": number,
+                "text": display_text,
+                "speaker_id": sole_speaker,
+                "attribution": "heading" if sole_speaker else None,
+            }
+        )
+        word_rows.append((row_id, " ".join(text.words(normalized))))
+        trigram_rows.append((row_id, normalized))
+        char_rows.append((row_id, text.char_tokens(normalized)))
+    if segment_rows:
+        session.execute(insert(Segment), segment_rows)
+        connection = session.connection()
+        connection.exec_driver_sql("INSERT INTO segment_words(rowid, tokens) VALUES (?, ?)", word_rows)
+        connection.exec_driver_sql("INSERT INTO segment_trigrams(rowid, text) VALUES (?, ?)", trigram_rows)
+        connection.exec_driver_sql("INSERT INTO segment_chars(rowid, chars) VALUES (?, ?)", char_rows)
+    if parsed.slides:
+        session.execute(
+            insert(Slide),
+            [{"talk_id": identifier, "after_segment": s.after_segment, "url": s.url} for s in parsed.slides],
+        )
+    return next_id + len(texts)
+
+
+def _sole_speaker(parsed: ParsedTalk) -> str | None:
+    """A talk whose heading names exactly one person, as its speaker, is theirs throughout."""
+    people = parsed.heading.people
+    if len(people) == 1 and people[0].role in {"speaker", "keynote"}:
+        return people[0].name
+    return None
+
+
+def _refresh_catalogue(session: Session) -> None:
+    """Renumber the programme order, drop speakers left without talks, record versions."""
+    talks = session.execute(
+        select(Talk.id, Talk.event, Talk.date, Talk.video_id, Talk.part, Talk.source_file, Talk.heading_line)
+    ).all()
+    ordered = sorted(
+        talks,
+        key=lambda t: (t.event or "", str(t.date or ""), t.video_id or "", t.part or 0, t.source_file, t.heading_line),
+    )
+    for position, talk in enumerate(ordered):
+        session.execute(update(Talk).where(Talk.id == talk.id).values(position=position))  # type: ignore[arg-type]
+    session.execute(
+        delete(Speaker).where(~Speaker.id.in_(select(TalkSpeaker.speaker_id)))  # type: ignore[attr-defined]
+    )
+    for key, value in (("schema", SCHEMA_VERSION), ("normalizer", text.NORMALIZER_VERSION)):
+        session.merge(Meta(key=key, value=value))

@@ -1,0 +1,75 @@
+"""SQLModel tables. Full-text indexes are plain FTS5 tables created in `db.py`."""
+
+import datetime as dt
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class SourceFile(SQLModel, table=True):
+    """One transcript file as last ingested; the hash lets unchanged files be skipped."""
+
+    name: str = Field(primary_key=True)  # file name inside the transcripts folder
+    sha256: str
+    size: int
+    talk_count: int
+
+
+class Talk(SQLModel, table=True):
+    id: str = Field(primary_key=True)  # e.g. BV1zE421N7UJ-p7, stable across re-ingests
+    source_file: str = Field(index=True)
+    heading_line: int
+    position: int = Field(index=True)  # order in the programme: by event, date, video, part
+    heading: str
+    event: str | None = Field(default=None, index=True)
+    forum: str | None = Field(default=None, index=True)
+    part: int | None = None
+    title: str
+    session: str | None = None
+    uploader: str | None = None
+    video_id: str | None = None
+    date: dt.date | None = None
+    segment_count: int = 0
+    char_count: int = 0
+    slide_count: int = 0
+
+
+class Speaker(SQLModel, table=True):
+    id: str = Field(primary_key=True)  # the normalised name, readable in URLs
+    name: str
+
+
+class TalkSpeaker(SQLModel, table=True):
+    """The role of one speaker in one talk (a person may have two roles)."""
+
+    talk_id: str = Field(primary_key=True, foreign_key="talk.id")
+    speaker_id: str = Field(primary_key=True, foreign_key="speaker.id", index=True)
+    role: str = Field(primary_key=True)  # host, guest, speaker, keynote, questioner
+    position: int = 0  # order in the heading
+
+
+class Segment(SQLModel, table=True):
+    """One paragraph of a talk; (talk_id, number) is its permanent address."""
+
+    __table_args__ = (UniqueConstraint("talk_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)  # rowid of the full-text indexes
+    talk_id: str = Field(foreign_key="talk.id", index=True)
+    number: int  # 1..n within the talk
+    text: str  # display text, recognition noise removed
+    speaker_id: str | None = Field(default=None, foreign_key="speaker.id", index=True)
+    attribution: str | None = None  # how the speaker was worked out, e.g. "heading"
+
+
+class Slide(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    talk_id: str = Field(foreign_key="talk.id", index=True)
+    after_segment: int  # shown after this segment number (0 = before the first)
+    url: str
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database, such as the normaliser version it was built with."""
+
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,286 @@
+"""Transcript files → talks, headings → metadata, paragraphs → segments.
+
+Pure functions only: no I/O, no database. The grammar follows the real files
+(see README, "Transcript format"): a `# ` heading per talk, then blank-line
+separated paragraphs, with `![](url)` lines for slides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+# Roles as they are written in headings, mapped to the role names we store.
+ROLE_WORDS: dict[str, str] = {
+    "主持人": "host",
+    "主持": "host",
+    "对话嘉宾": "guest",
+    "嘉宾": "guest",
+    "圆桌嘉宾": "guest",
+    "主讲": "speaker",
+    "主讲嘉宾": "speaker",
+    "主讲人": "speaker",
+    "演讲嘉宾": "speaker",
+    "报告人": "speaker",
+    "提问嘉宾": "questioner",
+    "主旨演讲": "keynote",
+    "主旨演讲嘉宾": "keynote",
+}
+
+# Words that name a session or a talk format rather than a title or a person.
+# They label what follows them (`主题报告：多模态大模型`); alone they are the title.
+SESSION_WORDS = frozenset(
+    {
+        "主题报告",
+        "主题讨论",
+        "主题演讲",
+        "特邀报告",
+        "专题报告",
+        "报告",
+        "演讲",
+        "致辞",
+        "开幕致辞",
+        "圆桌讨论",
+        "圆桌对话",
+        "圆桌论坛",
+        "尖峰对话",
+        "高峰对话",
+        "巅峰对话",
+        "对话",
+        "炉边对话",
+        "fireside chat",
+        "panel",
+        "panel discussion",
+        "keynote",
+    }
+)
+_SESSION_PATTERN = re.compile(r"^(环节|第.{1,3}环节|session\s*|part\s*)\s*\d*$", re.IGNORECASE)
+
+# The most common Chinese surnames, single and compound; a heading token of two
+# to four Han characters that starts with one of them reads as a person's name.
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 端木 南宫 西门".split(" ")
+)
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝封钮晁丰燕郁"
+)
+
+_BVID = re.compile(r"^BV[0-9A-Za-z]{10}$")
+_PART = re.compile(r"^[Pp](\d+)\s*[：:]\s*(.*)$", re.DOTALL)
+_DATE_PREFIX = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:-|\s|：|$)\s*(.*)$", re.DOTALL)
+_TRAILING_PARENS = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+_IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\(\s*(\S+?)\s*\)$")
+_HEADING_LINE = re.compile(r"^#[ \t]+(.*)$")
+_HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
+_CHINESE_NAME = re.compile(rf"^{_HAN}{{2,4}}$")
+_LATIN_NAME = re.compile(r"^[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){1,3}$")
+_HAN_SPACE_HAN = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str  # host, guest, speaker, questioner, keynote
+
+
+@dataclass
+class Heading:
+    raw: str
+    event: str | None = None
+    forum: str | None = None
+    part: int | None = None
+    title: str = ""
+    session: str | None = None  # session labels around the title, e.g. 主题讨论：通用人工智能 › 环节3
+    people: list[Person] = field(default_factory=list)
+    uploader: str | None = None
+    video_id: str | None = None
+    date: date | None = None
+
+
+@dataclass
+class Slide:
+    url: str
+    after_segment: int  # number of text segments before this slide (0 = before the first)
+
+
+@dataclass
+class ParsedTalk:
+    heading: Heading
+    line: int  # 1-based line of the heading in its file
+    paragraphs: list[str]
+    slides: list[Slide]
+
+
+class TranscriptError(ValueError):
+    """A file that cannot be read as a transcript; the message says why and where."""
+
+
+def normalize_name(name: str) -> str:
+    """`张 鹏` → `张鹏`; Latin names keep single spaces."""
+    name = re.sub(r"\s+", " ", name.strip())
+    return _HAN_SPACE_HAN.sub("", name)
+
+
+def looks_like_person(token: str) -> bool:
+    token = normalize_name(token)
+    if token.lower() in SESSION_WORDS or token in ROLE_WORDS:
+        return False
+    if _CHINESE_NAME.match(token):
+        return token[:2] in _COMPOUND_SURNAMES or token[0] in _SURNAMES
+    return bool(_LATIN_NAME.match(token))
+
+
+def _is_session_word(token: str) -> bool:
+    return token.lower() in SESSION_WORDS or bool(_SESSION_PATTERN.match(token))
+
+
+def _split_talk_block(block: str) -> list[str]:
+    """Split on `-` (not inside a word like GPT-4), `;` and `：` (not an English title's `： `)."""
+    pieces = re.split(r"(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])|;|；|：(?!\s)", block)
+    return [p.strip() for p in pieces if p and p.strip()]
+
+
+def _parse_talk_block(block: str, heading: Heading) -> None:
+    """Fill title, session and people from the part after `P7：`."""
+    role: str | None = None
+    labels: list[list[str]] = []  # [label, value or ""]
+    plain_title: str | None = None
+    seen_content = False
+    for token in _split_talk_block(block):
+        if token in ROLE_WORDS:
+            role = ROLE_WORDS[token]
+            continue
+        if _is_session_word(token):
+            labels.append([token, ""])
+            seen_content = True
+            continue
+        if looks_like_person(token) and (role is not None or seen_content):
+            person = Person(normalize_name(token), role or "speaker")
+            if person not in heading.people:
+                heading.people.append(person)
+            continue
+        if labels and not labels[-1][1]:
+            labels[-1][1] = token
+        else:
+            plain_title = token
+        seen_content = True
+    title_label = None
+    if labels and labels[-1][1]:
+        heading.title, title_label = labels[-1][1], len(labels) - 1
+    elif plain_title:
+        heading.title = plain_title
+    elif labels:
+        heading.title, title_label = labels[-1][0], len(labels) - 1
+    path = [f"{label}：{value}" if value and i != title_label else label for i, (label, value) in enumerate(labels)]
+    if title_label is not None and heading.title == labels[title_label][0]:
+        path.pop()
+    heading.session = " › ".join(path) or None
+    heading.title = re.sub(r"：\s", ": ", heading.title).strip()
+
+
+def parse_heading(text: str) -> Heading:
+    """Parse the text of a `# ` line (without the `# `).
+
+    Top level: `EVENT[-FORUM] - P{n}：TALK - UPLOADER - BVID`, fields split on ` - `.
+    Every part is optional; what is missing stays None and the whole text becomes the title.
+    """
+    raw = text.strip()
+    heading = Heading(raw=raw)
+    fields = [f.strip() for f in raw.split(" - ")]
+    if fields and _BVID.match(fields[-1]):
+        heading.video_id = fields.pop()
+    part_index = next((i for i, f in enumerate(fields) if _PART.match(f)), None)
+    if part_index is None:
+        heading.title = raw
+        return heading
+    if heading.video_id and len(fields) - part_index > 1:
+        heading.uploader = fields.pop()
+    match = _PART.match(" - ".join(fields[part_index:]))
+    assert match is not None
+    heading.part = int(match.group(1))
+    talk_block = match.group(2).strip()
+
+    event_block = _TRAILING_PARENS.sub("", " - ".join(fields[:part_index])).strip()
+    if "-" in event_block:
+        event, forum = event_block.split("-", 1)
+        heading.event, heading.forum = event.strip() or None, forum.strip() or None
+    else:
+        heading.event = event_block or None
+
+    dated = _DATE_PREFIX.match(talk_block)
+    if dated:
+        try:
+            heading.date = date(int(dated.group(1)), int(dated.group(2)), int(dated.group(3)))
+            talk_block = dated.group(4).strip()
+        except ValueError:
+            pass
+    if heading.forum is None and heading.date is not None:
+        # `20240704-科学前沿主论坛`: the whole recording is one forum.
+        heading.forum = talk_block
+        heading.title = talk_block
+        return heading
+    _parse_talk_block(talk_block, heading)
+    if not heading.title:
+        heading.title = talk_block or raw
+    if heading.forum is None:
+        heading.forum = heading.title
+    return heading
+
+
+def parse_transcript(text: str) -> list[ParsedTalk]:
+    """Split a file's text into talks.
+
+    A heading followed directly by another heading (a collection title such as
+    `# 智源大会 2024（六）`) is not a talk. Raises TranscriptError when the file
+    holds no talk at all.
+    """
+    if "\x00" in text:
+        raise TranscriptError("contains NUL bytes (binary file?)")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise TranscriptError("file is empty")
+    talks: list[ParsedTalk] = []
+    current: ParsedTalk | None = None
+    block: list[str] = []
+    first_text_line: int | None = None
+
+    def flush_block() -> None:
+        if block and current is not None:
+            current.paragraphs.append("\n".join(block))
+        block.clear()
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        heading_match = _HEADING_LINE.match(stripped)
+        image_match = _IMAGE_LINE.match(stripped)
+        if heading_match:
+            flush_block()
+            current = ParsedTalk(parse_heading(heading_match.group(1)), number, [], [])
+            talks.append(current)
+        elif image_match:
+            flush_block()
+            if current is not None:
+                current.slides.append(Slide(image_match.group(1), len(current.paragraphs)))
+        elif not stripped:
+            flush_block()
+        else:
+            if current is None:
+                first_text_line = first_text_line or number
+                continue
+            block.append(stripped)
+    flush_block()
+
+    if not talks:
+        raise TranscriptError("no '# ' heading found: a transcript starts with a line like '# Event - P1：Title'")
+    if first_text_line is not None:
+        raise TranscriptError(f"line {first_text_line}: text before the first '# ' heading")
+    talks = [t for t in talks if t.paragraphs or t.slides]
+    if not talks:
+        raise TranscriptError("headings but no paragraphs: nothing to ingest")
+    return talks

@@ -1,0 +1,120 @@
+"""Text normalisation and tokenising, shared by ingest and search so both sides agree.
+
+`normalize` defines what "contains" means for search: NFKC (full-width → half-width),
+lower case, whitespace runs folded to one space. Every index is built over it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+# Emoji and pictographs that the speech recogniser sprinkles into the text (🎼 😊 😡).
+# Invisible control and format characters go too: nobody can type them into a query.
+_NOISE = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\U000e0000-\U000e007f"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
+_SPACES = re.compile(r"\s+")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+# Bump when `normalize` changes: databases built with another version are rebuilt in full.
+NORMALIZER_VERSION = "1"
+# Stands for a space in the character index, so "a b" and "ab" stay different.
+SPACE_TOKEN = "\u2581"
+
+DICTIONARY_FILE = Path(__file__).resolve().parent.parent / "data" / "dictionary.txt"
+
+
+def clean(paragraph: str) -> str:
+    """Display text of a paragraph: recognition noise removed, whitespace tidied.
+
+    A paragraph that is nothing but noise keeps its original form so no segment is blank.
+    """
+    cleaned = _SPACES.sub(" ", _NOISE.sub("", paragraph)).strip()
+    cleaned = re.sub(r"^[，,、]\s*", "", cleaned)
+    return cleaned or paragraph.strip()
+
+
+def normalize(text: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", _NOISE.sub("", text)).lower()).strip()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalise like `normalize` but also map each output character to its source index.
+
+    Lets a match found in normalised text be highlighted in the display text.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    previous_space = True  # drops leading whitespace like .strip()
+    for index, char in enumerate(text):
+        if _NOISE.match(char):
+            continue
+        if char.isspace():
+            if not previous_space:
+                out.append(" ")
+                offsets.append(index)
+            previous_space = True
+            continue
+        folded = unicodedata.normalize("NFKC", char).lower()
+        for piece in folded:
+            if piece.isspace():
+                if previous_space:
+                    continue
+                previous_space = True
+            else:
+                previous_space = False
+            out.append(piece)
+            offsets.append(index)
+    while out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), offsets
+
+
+def char_tokens(normalized: str) -> str:
+    """One token per character, for the index that serves one- and two-character terms."""
+    return " ".join(SPACE_TOKEN if c == " " else c for c in normalized)
+
+
+_jieba_lock = threading.Lock()
+_loaded_words: set[str] = set()
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Teach jieba names and terms so they come out as one token."""
+    with _jieba_lock:
+        for word in words:
+            word = normalize(word)
+            if word and word not in _loaded_words:
+                jieba.add_word(word, freq=200000)
+                _loaded_words.add(word)
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> tuple[str, ...]:
+    if not DICTIONARY_FILE.exists():
+        return ()
+    lines = DICTIONARY_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip())
+
+
+def load_dictionary() -> None:
+    """Load jieba's dictionary and our domain words once per process."""
+    add_words(_domain_words())
+
+
+def words(normalized: str) -> list[str]:
+    """jieba search-mode tokens of normalised text, without spaces and punctuation."""
+    load_dictionary()
+    tokens = (token.strip() for token in jieba.cut_for_search(normalized))
+    return [token for token in tokens if token and not _PUNCT_ONLY.match(token)]

@@ -1,0 +1,169 @@
+"""The FastAPI application: HTML pages (thin routes over catalog and search) and error pages."""
+
+from __future__ import annotations
+
+import logging
+from itertools import groupby
+from math import ceil
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import catalog, config
+from app.api import router as api_router
+from app.db import Database, DatabaseMissing
+from app.deps import SessionDep
+from app.highlight import mark
+from app.query import parse_query
+from app.search import search
+
+logger = logging.getLogger(__name__)
+templates = Jinja2Templates(directory=str(config.TEMPLATES_DIR))
+templates.env.globals["role_labels"] = catalog.ROLE_LABELS
+templates.env.filters["mark"] = mark
+
+PAGE_SIZE = 20
+MAX_PAGE = 500
+
+
+def create_app(database: Database | None = None) -> FastAPI:
+    app = FastAPI(
+        title="AI conference talks",
+        description="Browse and search transcripts of AI-conference talks.",
+        version="0.1.0",
+    )
+    app.state.database = database or Database(config.database_path())
+    app.mount("/static", StaticFiles(directory=str(config.STATIC_DIR)), name="static")
+    app.include_router(api_router)
+    app.include_router(pages)
+    _add_error_handlers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "title": title, "message": message}, status_code=status
+    )
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404:
+            detail = error.detail if error.detail != "Not Found" else "There is no page at this address."
+            return _error_page(request, 404, "Not found", detail)
+        return _error_page(request, error.status_code, "Request not possible", str(error.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in error.errors()
+        )
+        if _wants_json(request):
+            return JSONResponse({"detail": problems, "errors": jsonable_errors(error)}, status_code=422)
+        return _error_page(request, 422, "Invalid request", problems)
+
+    @app.exception_handler(DatabaseMissing)
+    async def database_missing(request: Request, error: DatabaseMissing) -> Response:
+        message = f"No database at {error}. Run `make ingest` (or `python -m app ingest`) first."
+        return _error_page(request, 503, "No data yet", message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Response:
+        logger.exception("unhandled error on %s", request.url.path)
+        return _error_page(request, 500, "Something went wrong", "An unexpected error occurred; it has been logged.")
+
+
+def jsonable_errors(error: RequestValidationError) -> list[dict[str, object]]:
+    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+
+
+pages = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+@pages.get("/")
+def home(request: Request, session: SessionDep) -> Response:
+    talks = catalog.list_talks(session)
+    events = [
+        (
+            event or "Other",
+            [(forum or "", list(forum_talks)) for forum, forum_talks in groupby(group, key=lambda s: s.talk.forum)],
+        )
+        for event, group in groupby(talks, key=lambda s: s.talk.event)
+    ]
+    return templates.TemplateResponse(request, "index.html", {"events": events, "totals": catalog.totals(session)})
+
+
+@pages.get("/talks/{talk_id}")
+def talk_page(
+    request: Request,
+    session: SessionDep,
+    talk_id: str,
+    q: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
+    detail = catalog.get_talk(session, talk_id)
+    if detail is None:
+        raise HTTPException(404, f"No talk with id “{talk_id}”.")
+    terms = [t.text for t in parse_query(q).positive_terms]
+    return templates.TemplateResponse(request, "talk.html", {"detail": detail, "q": q, "terms": terms})
+
+
+@pages.get("/search")
+def search_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=500)] = "",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    event: Annotated[str, Query(max_length=200)] = "",
+    forum: Annotated[str, Query(max_length=200)] = "",
+    speaker: Annotated[str, Query(max_length=200)] = "",
+    talk: Annotated[str, Query(max_length=200)] = "",
+    sort: Literal["relevance", "programme"] = "relevance",
+) -> Response:
+    filters = {"event": event, "forum": forum, "speaker": speaker, "talk": talk}
+    result = search(session.connection(), q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, filters=filters, sort=sort)
+    active = {k: v for k, v in filters.items() if v}
+    pages_total = min(MAX_PAGE, ceil(result.total / PAGE_SIZE))
+
+    def page_url(number: int, *, sort: str = sort, drop: str | None = None) -> str:
+        kept = {k: v for k, v in active.items() if k != drop}
+        return "/search?" + urlencode({"q": q, **kept, "sort": sort, "page": number})
+
+    return templates.TemplateResponse(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "result": result,
+            "page": page,
+            "pages_total": pages_total,
+            "page_url": page_url,
+            "filters": active,
+            "sort": sort,
+        },
+    )
+
+
+@pages.get("/speakers")
+def speakers_page(request: Request, session: SessionDep) -> Response:
+    return templates.TemplateResponse(request, "speakers.html", {"speakers": catalog.list_speakers(session)})
+
+
+@pages.get("/speakers/{speaker_id}")
+def speaker_page(request: Request, session: SessionDep, speaker_id: str) -> Response:
+    detail = catalog.get_speaker(session, speaker_id)
+    if detail is None:
+        raise HTTPException(404, f"No speaker with id “{speaker_id}”.")
+    return templates.TemplateResponse(request, "speaker.html", {"detail": detail})

@@ -1,0 +1,38 @@
+"""Shared fixtures: the bundled transcripts ingested once per session, and a client on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.db import Database
+from app.ingest import ingest
+from app.web import create_app
+
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "transcripts"
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "kb.sqlite3"
+    report = ingest(BUNDLED, path)
+    assert report.ok, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def database(bundled_db: Path) -> Database:
+    return Database(bundled_db)
+
+
+@pytest.fixture(scope="session")
+def client(database: Database) -> TestClient:
+    return TestClient(create_app(database))
+
+
+@pytest.fixture()
+def connection(database: Database):
+    with database.engine().connect() as connection:
+        yield connection

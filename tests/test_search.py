@@ -1,0 +1,105 @@
+"""Search on the real transcripts: exact literal matching, the query language, filters, ranking."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from app.search import search
+from app.text import normalize
+
+
+@pytest.fixture(scope="module")
+def corpus(database):
+    with database.engine().connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT s.id, s.talk_id, s.text, t.event FROM segment s JOIN talk t ON t.id = s.talk_id"
+        ).all()
+    return [(talk_id, normalize(text), event) for _, talk_id, text, event in rows]
+
+
+def brute_force(corpus, *terms, excluded=()):
+    return sum(
+        1
+        for _, text, _ in corpus
+        if all(t in text for t in terms) and not any(x in text for x in excluded)
+    )
+
+
+@pytest.mark.parametrize("term", ["芯", "模型", "大模型", "transformer", "GPT", "H100", "GPT-4", "2024", "智源", "，", "?"])
+def test_total_equals_a_brute_force_substring_scan(connection, corpus, term):
+    assert search(connection, term).total == brute_force(corpus, normalize(term))
+
+
+def test_random_substrings_are_all_found(connection, corpus):
+    rng = random.Random(7)
+    for _ in range(60):
+        _, text, _ = rng.choice(corpus)
+        size = rng.randint(1, 6)
+        start = rng.randrange(0, max(1, len(text) - size))
+        term = text[start : start + size].strip()
+        if not term or " " in term or '"' in term:
+            continue
+        assert search(connection, term).total == brute_force(corpus, term), term
+
+
+def test_terms_inside_longer_words_match(connection):
+    result = search(connection, "模型", limit=100)
+    assert any("大模型" in hit.text for hit in result.hits)
+
+
+def test_case_and_width_are_ignored(connection):
+    assert search(connection, "ＧＰＴ").total == search(connection, "gpt").total == search(connection, "GPT").total > 0
+
+
+def test_and_phrase_exclusion_and_or(connection, corpus):
+    assert search(connection, "大模型 安全").total == brute_force(corpus, "大模型", "安全")
+    assert search(connection, '"next token"').total == brute_force(corpus, "next token") > 0
+    assert search(connection, "大模型 -安全").total == brute_force(corpus, "大模型", excluded=["安全"])
+    either = sum(1 for _, text, _ in corpus if "transformer" in text or "变压器" in text)
+    assert search(connection, "transformer OR 变压器").total == either > 0
+
+
+def test_fts_syntax_is_searched_literally(connection, corpus):
+    for raw in ['"', "*", "NEAR", "AND", "(", "a:b", "'; DROP TABLE segment; --"]:
+        result = search(connection, raw)
+        terms = [t.text for t in result.query.positive_terms]
+        assert result.total == (brute_force(corpus, *terms) if terms else 0)
+
+
+def test_filters_as_parameters_and_inline(connection, corpus):
+    waic = sum(1 for _, text, event in corpus if "模型" in text and event == "2024世界人工智能大会")
+    assert search(connection, "模型", filters={"event": "2024世界人工智能大会"}).total == waic
+    assert search(connection, "模型 event:世界人工智能").total == waic
+    speaker = search(connection, "模型", filters={"speaker": "王海峰"})
+    assert speaker.total > 0 and {h.talk_id for h in speaker.hits} == {"BV1uH4y1w77V-p4"}
+
+
+def test_results_carry_the_contract_fields(connection):
+    hit = search(connection, "通用人工智能", limit=1).hits[0]
+    assert hit.url == f"/talks/{hit.talk_id}#s{hit.segment}"
+    assert "<mark>" in hit.snippet and hit.match == "exact"
+
+
+def test_best_passage_ranks_first(connection):
+    hits = search(connection, "幻觉 安全", limit=3).hits
+    assert all("幻觉" in normalize(h.text) and "安全" in normalize(h.text) for h in hits)
+    assert hits[0].score >= hits[-1].score
+
+
+def test_programme_order_sorts_by_talk_then_segment(connection):
+    hits = search(connection, "大模型", limit=50, sort="programme").hits
+    keys = [(h.talk_id, h.segment) for h in hits]
+    first_talk = [k for k in keys if k[0] == keys[0][0]]
+    assert first_talk == sorted(first_talk, key=lambda k: k[1])
+
+
+def test_pagination_is_consistent(connection):
+    first = search(connection, "模型", limit=10)
+    second = search(connection, "模型", limit=10, offset=10)
+    assert not {(h.talk_id, h.segment) for h in first.hits} & {(h.talk_id, h.segment) for h in second.hits}
+
+
+def test_empty_query_returns_nothing(connection):
+    assert search(connection, "   ").total == 0

@@ -1,0 +1,107 @@
+"""Every page and API route through the test client, including errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.db import Database
+from app.web import create_app
+
+
+def test_home_lists_talks_grouped_by_event_and_forum(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.text
+    assert "2024北京智源大会" in html and "开幕式及全体大会" in html
+    assert "通往AGI之路" in html and 'href="/talks/BV1uH4y1w77V-p5"' in html
+    assert "<strong>11</strong> talks" in html
+
+
+def test_talk_page_has_metadata_video_link_and_numbered_segments(client):
+    html = client.get("/talks/BV1uH4y1w77V-p5").text
+    assert "通往AGI之路" in html and "杨植麟" in html and "主持人" in html
+    assert "https://www.bilibili.com/video/BV1uH4y1w77V?p=5" in html
+    assert 'id="s1"' in html and 'id="s181"' in html and 'href="#s181"' in html
+
+
+def test_slides_are_lazy_images_or_placeholders(client):
+    assert 'loading="lazy"' in client.get("/talks/BV1zE421N7UJ-p7").text
+    forum = client.get("/talks/BV1iT421k7Bv-p3").text
+    assert "slide-placeholder" in forum and '<img src="img/' not in forum
+
+
+def test_talk_page_highlights_a_query(client):
+    html = client.get("/talks/BV1uH4y1w77V-p5", params={"q": "AGI"}).text
+    assert "<mark>AGI</mark>" in html
+
+
+def test_search_page_shows_hits_with_permalinks(client):
+    html = client.get("/search", params={"q": "幻觉 安全"}).text
+    assert "<mark>幻觉</mark>" in html and "#s" in html and "segments containing" in html
+
+
+def test_search_page_paginates_and_keeps_filters(client):
+    html = client.get("/search", params={"q": "模型", "event": "2024世界人工智能大会"}).text
+    assert "page=2" in html and "event=2024" in html
+
+
+def test_speakers_pages(client):
+    assert "杨植麟" in client.get("/speakers").text
+    html = client.get("/speakers/杨植麟").text
+    assert "通往AGI之路" in html and "对话嘉宾" in html
+
+
+@pytest.mark.parametrize("path", ["/talks/nope", "/speakers/nobody", "/no/such/page"])
+def test_unknown_pages_get_a_real_404_page(client, path):
+    page = client.get(path)
+    assert page.status_code == 404 and "<html" in page.text and "Not found" in page.text
+
+
+def test_bad_parameters_get_a_clear_message_not_a_500(client):
+    page = client.get("/search", params={"q": "x", "page": "zero"})
+    assert page.status_code == 422 and "page" in page.text
+    api = client.get("/api/search", params={"q": "x", "limit": 1000})
+    assert api.status_code == 422 and "limit" in api.json()["detail"]
+
+
+def test_transcript_text_and_queries_are_escaped(client):
+    html = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_api_talks_and_talk(client):
+    talks = client.get("/api/talks").json()
+    assert len(talks) == 11
+    detail = client.get("/api/talks/BV1uH4y1w77V-p1").json()
+    assert detail["title"] == "智源进展报告" and detail["speakers"][0]["name"] == "王仲远"
+    assert len(detail["segments"]) == 137 and detail["segments"][0]["url"] == "/talks/BV1uH4y1w77V-p1#s1"
+    assert client.get("/api/talks/nope").status_code == 404
+
+
+def test_api_speakers(client):
+    speakers = client.get("/api/speakers").json()
+    assert {"王仲远", "张鹏", "Thomas Scialom"} <= {s["name"] for s in speakers}
+    wang = client.get("/api/speakers/王仲远").json()
+    assert {t["role"] for t in wang["talks"]} == {"speaker", "host"}
+    assert client.get("/api/speakers/nobody").status_code == 404
+
+
+def test_api_search_contract(client):
+    body = client.get("/api/search", params={"q": "scaling law", "limit": 5}).json()
+    assert set(body) == {"query", "total", "results"} and body["query"] == "scaling law"
+    assert body["total"] >= len(body["results"]) > 0
+    hit = body["results"][0]
+    assert set(hit) == {"talk_id", "talk_title", "segment", "speaker", "text", "snippet", "url", "match", "score"}
+    assert hit["url"] == f"/talks/{hit['talk_id']}#s{hit['segment']}"
+
+
+def test_openapi_docs_are_served(client):
+    assert client.get("/docs").status_code == 200
+    assert "/api/search" in client.get("/openapi.json").json()["paths"]
+
+
+def test_missing_database_gives_a_helpful_503(tmp_path):
+    from fastapi.testclient import TestClient
+
+    page = TestClient(create_app(Database(tmp_path / "none.sqlite3"))).get("/")
+    assert page.status_code == 503 and "make ingest" in page.text
