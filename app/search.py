@@ -1,23 +1,34 @@
-"""Query → matching segments → ranking → page of hits.
+"""Query → matching segments → ranking → page of hits, facets and suggestions.
 
 Matching is exact: a segment matches when its normalised text contains every
 term as a substring. Two indexes make that fast without a table scan: a trigram
 index answers terms of three characters or more, a one-token-per-character
-index answers shorter ones. Ranking uses BM25 over jieba tokens.
+index answers shorter ones. Ranking is BM25 over jieba tokens, refined for the
+top candidates by the features in `ranking.py`.
+
+When the exact matches run out, a second tier of "related" segments follows:
+those containing most of the meaningful words of the query (a question typed in
+plain Chinese rarely occurs verbatim). `total` counts exact matches only.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections import Counter
 from dataclasses import dataclass, field
+from math import ceil
 from typing import Literal
 
-from sqlalchemy import Connection
+from rapidfuzz import fuzz, process
+from sqlalchemy import Connection, Engine
 
+from app import ranking
 from app.highlight import mark
 from app.query import Clause, Query, Term, parse_query
-from app.text import char_tokens, normalize, words
+from app.text import add_words, char_tokens, meaningful_words, normalize, words
 
 SNIPPET_WIDTH = 160
+RERANK_DEPTH = 200  # the top candidates by BM25 that the finer features re-order
 Sort = Literal["relevance", "programme"]
 
 
@@ -30,7 +41,7 @@ class Hit:
     text: str
     snippet: str
     score: float
-    match: str = "exact"
+    match: str = "exact"  # or "related": most, not all, of the query's words
 
     @property
     def url(self) -> str:
@@ -38,10 +49,78 @@ class Hit:
 
 
 @dataclass
+class Facet:
+    value: str  # what goes into the filter parameter
+    label: str
+    count: int
+
+
+@dataclass
 class SearchResult:
     query: Query
     total: int
     hits: list[Hit] = field(default_factory=list)
+    related_total: int = 0
+    related_words: list[str] = field(default_factory=list)
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Talk:
+    title: str
+    event: str | None
+    forum: str | None
+    speakers: list[tuple[str, str]]  # (id, name)
+
+    @property
+    def metadata(self) -> str:
+        return normalize(" ".join([self.title, *(name for _, name in self.speakers)]))
+
+
+class _Catalogue:
+    """Per-database facts every search needs: talks with their speakers, and the vocabulary."""
+
+    def __init__(self, connection: Connection) -> None:
+        speakers: dict[str, list[tuple[str, str]]] = {}
+        for talk_id, speaker_id, name in connection.exec_driver_sql(
+            "SELECT ts.talk_id, sp.id, sp.name FROM talkspeaker ts JOIN speaker sp ON sp.id = ts.speaker_id "
+            "ORDER BY ts.position"
+        ):
+            speakers.setdefault(talk_id, []).append((speaker_id, name))
+        self.talks = {
+            talk_id: _Talk(title, event, forum, speakers.get(talk_id, []))
+            for talk_id, title, event, forum in connection.exec_driver_sql(
+                "SELECT id, title, event, forum FROM talk ORDER BY position"
+            )
+        }
+        self.speaker_names = sorted({name for people in speakers.values() for _, name in people})
+        add_words(self.speaker_names)  # so queries cut names the way ingest did
+        self._vocabulary: list[str] | None = None
+
+    def vocabulary(self, connection: Connection) -> list[str]:
+        """Index words seen in at least two segments, for "did you mean" suggestions."""
+        if self._vocabulary is None:
+            connection.exec_driver_sql(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_vocabulary USING fts5vocab(main, segment_words, row)"
+            )
+            self._vocabulary = [
+                term
+                for (term,) in connection.exec_driver_sql(
+                    "SELECT term FROM temp.word_vocabulary WHERE doc >= 2 AND length(term) >= 2"
+                )
+            ]
+        return self._vocabulary
+
+
+_catalogues: weakref.WeakKeyDictionary[Engine, _Catalogue] = weakref.WeakKeyDictionary()
+
+
+def _catalogue(connection: Connection) -> _Catalogue:
+    catalogue = _catalogues.get(connection.engine)
+    if catalogue is None:
+        catalogue = _catalogues[connection.engine] = _Catalogue(connection)
+    return catalogue
 
 
 def _fts_phrase(value: str) -> str:
@@ -63,43 +142,176 @@ def _clause_sql(clause: Clause) -> tuple[str, list[str]]:
 def matching_ids_sql(query: Query) -> tuple[str, list[str]]:
     """A compound SELECT of the ids of segments satisfying every clause."""
     sql, params = "SELECT id FROM segment", []
-    positives = [c for c in query.clauses if not c.negated]
-    negatives = [c for c in query.clauses if c.negated]
     pieces = []
-    for clause in positives:
+    for clause in (c for c in query.clauses if not c.negated):
         clause_sql, clause_params = _clause_sql(clause)
         pieces.append(clause_sql)
         params.extend(clause_params)
     if pieces:
         sql = " INTERSECT ".join(pieces)
-    for clause in negatives:
+    for clause in (c for c in query.clauses if c.negated):
         clause_sql, clause_params = _clause_sql(clause)
         sql += " EXCEPT " + clause_sql
         params.extend(clause_params)
     return sql, params
 
 
-def talk_ids_for_filters(connection: Connection, filters: dict[str, str]) -> list[str] | None:
-    """Talks allowed by event/forum/speaker/talk filters; None when nothing filters."""
+def allowed_talks(catalogue: _Catalogue, filters: dict[str, str]) -> list[str] | None:
+    """Talks allowed by event/forum/speaker/talk filters (substring, any case); None when nothing filters."""
     if not filters:
         return None
-    rows = connection.exec_driver_sql("SELECT id, event, forum FROM talk").all()
-    allowed = set()
-    for talk_id, event, forum in rows:
+    wanted = {name: normalize(value) for name, value in filters.items()}
+    allowed = []
+    for talk_id, talk in catalogue.talks.items():
         if "talk" in filters and filters["talk"] != talk_id:
             continue
-        if "event" in filters and normalize(filters["event"]) not in normalize(event or ""):
+        if "event" in wanted and wanted["event"] not in normalize(talk.event or ""):
             continue
-        if "forum" in filters and normalize(filters["forum"]) not in normalize(forum or ""):
+        if "forum" in wanted and wanted["forum"] not in normalize(talk.forum or ""):
             continue
-        allowed.add(talk_id)
-    if "speaker" in filters:
-        wanted = normalize(filters["speaker"])
-        speaker_talks = connection.exec_driver_sql(
-            "SELECT ts.talk_id, sp.id, sp.name FROM talkspeaker ts JOIN speaker sp ON sp.id = ts.speaker_id"
-        ).all()
-        allowed &= {t for t, sid, name in speaker_talks if wanted in (normalize(sid), normalize(name))}
-    return sorted(allowed)
+        if "speaker" in wanted and not any(
+            wanted["speaker"] in (normalize(sid), normalize(name)) for sid, name in talk.speakers
+        ):
+            continue
+        allowed.append(talk_id)
+    return allowed
+
+
+@dataclass
+class _Scope:
+    """The SQL of one result tier: which segments, in which talks."""
+
+    ids_sql: str
+    ids_params: list[str]
+    allowed: list[str] | None
+
+    def where(self) -> tuple[str, list[str]]:
+        if self.allowed is None:
+            return "", []
+        if not self.allowed:
+            return "WHERE 0", []
+        return f"WHERE s.talk_id IN ({','.join('?' * len(self.allowed))})", list(self.allowed)
+
+    def counts_by_talk(self, connection: Connection) -> Counter[str]:
+        where, params = self.where()
+        rows = connection.exec_driver_sql(
+            f"WITH matched(id) AS ({self.ids_sql}) SELECT s.talk_id, count(*) FROM matched m "
+            f"JOIN segment s ON s.id = m.id {where} GROUP BY s.talk_id",
+            (*self.ids_params, *params),
+        )
+        return Counter(dict(rows.all()))
+
+
+def _fetch(
+    connection: Connection,
+    scope: _Scope,
+    rank_words: list[str],
+    *,
+    order: str,
+    limit: int,
+    offset: int,
+    coverage_words: list[str],
+) -> list[tuple]:
+    """Rows of a tier in the given order; `coverage` counts how many of `coverage_words` a segment holds."""
+    where, where_params = scope.where()
+    coverage = " + ".join("(instr(lower(s.text), ?) > 0)" for _ in coverage_words) or "0"
+    rank_join, rank_params = "", []
+    if rank_words:
+        rank_join = (
+            "LEFT JOIN (SELECT rowid AS id, tokens, bm25(segment_words) AS rank FROM segment_words "
+            "WHERE segment_words MATCH ?) w ON w.id = s.id"
+        )
+        rank_params = [" OR ".join(_fts_phrase(w) for w in rank_words)]
+    columns = "w.tokens, coalesce(-w.rank, 0)" if rank_words else "'', 0"
+    sql = (
+        f"WITH matched(id) AS ({scope.ids_sql}) "
+        f"SELECT s.talk_id, s.number, sp.name, s.text, {columns} AS bm25, {coverage} AS coverage "
+        "FROM matched m JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
+        f"LEFT JOIN speaker sp ON sp.id = s.speaker_id {rank_join} {where} "
+        f"ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    params = (*scope.ids_params, *coverage_words, *rank_params, *where_params, limit, offset)
+    return connection.exec_driver_sql(sql, params).all()
+
+
+def _page(
+    connection: Connection,
+    catalogue: _Catalogue,
+    scope: _Scope,
+    terms: list[str],
+    *,
+    sort: Sort,
+    limit: int,
+    offset: int,
+    match: str,
+    coverage_words: list[str] | None = None,
+) -> list[Hit]:
+    """One page of a tier: BM25 picks the top candidates, the finer features re-order them."""
+    if limit <= 0:
+        return []
+    rank_words = sorted({w for term in terms for w in words(term)})
+    rerank = sort == "relevance" and offset + limit <= RERANK_DEPTH
+    order = "t.position, s.number" if sort == "programme" else "coverage DESC, bm25 DESC, t.position, s.number"
+    rows = _fetch(
+        connection,
+        scope,
+        rank_words,
+        order=order,
+        limit=RERANK_DEPTH if rerank else limit,
+        offset=0 if rerank else offset,
+        coverage_words=coverage_words or [],
+    )
+    scored = []
+    for talk_id, number, speaker, text, tokens, bm25, cover in rows:
+        talk = catalogue.talks[talk_id]
+        candidate = ranking.Candidate(normalize(text), (tokens or "").split(), bm25, talk.metadata)
+        scored.append((cover, ranking.score(candidate, terms), talk_id, number, speaker, text))
+    if rerank:
+        scored.sort(key=lambda row: (-row[0], -row[1]))
+        scored = scored[offset : offset + limit]
+    return [
+        Hit(
+            talk_id,
+            catalogue.talks[talk_id].title,
+            number,
+            speaker,
+            text,
+            str(mark(text, terms, SNIPPET_WIDTH)),
+            round(value, 4),
+            match,
+        )
+        for _, value, talk_id, number, speaker, text in scored
+    ]
+
+
+def _facets(catalogue: _Catalogue, counts: Counter[str]) -> dict[str, list[Facet]]:
+    by: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name in ("event", "forum", "speaker", "talk")}
+    for talk_id, count in counts.items():
+        talk = catalogue.talks[talk_id]
+        if talk.event:
+            by["event"][(talk.event, talk.event)] += count
+        if talk.forum:
+            by["forum"][(talk.forum, talk.forum)] += count
+        for speaker_id, name in talk.speakers:
+            by["speaker"][(speaker_id, name)] += count
+        by["talk"][(talk_id, talk.title)] += count
+    return {
+        name: [Facet(value, label, count) for (value, label), count in counter.most_common(12)]
+        for name, counter in by.items()
+        if counter
+    }
+
+
+def suggestions(connection: Connection, query: Query, limit: int = 6) -> list[str]:
+    """Close index words and speaker names for each term, for a query that found nothing."""
+    catalogue = _catalogue(connection)
+    found: list[str] = []
+    for term in query.positive_terms:
+        for choices in (catalogue.speaker_names, catalogue.vocabulary(connection)):
+            for choice, similarity, _ in process.extract(term.text, choices, scorer=fuzz.WRatio, limit=limit):
+                if similarity >= 60 and choice != term.text and choice not in found:
+                    found.append(choice)
+    return found[:limit]
 
 
 def search(
@@ -115,37 +327,59 @@ def search(
     query.filters.update({k: v for k, v in (filters or {}).items() if v})
     if not query:
         return SearchResult(query, 0)
+    catalogue = _catalogue(connection)
+    allowed = allowed_talks(catalogue, query.filters)
     ids_sql, params = matching_ids_sql(query)
-    allowed = talk_ids_for_filters(connection, query.filters)
-    where, where_params = "", []
-    if allowed is not None:
-        where = f"WHERE s.talk_id IN ({','.join('?' * len(allowed))})" if allowed else "WHERE 0"
-        where_params = list(allowed)
-    base = f"WITH matched(id) AS ({ids_sql}) "
-    total = connection.exec_driver_sql(
-        base + f"SELECT count(*) FROM matched m JOIN segment s ON s.id = m.id {where}", (*params, *where_params)
-    ).scalar_one()
-
-    query_words = sorted({w for term in query.positive_terms for w in words(term.text)})
-    rank_join, rank_params = "", []
-    if query_words:
-        rank_join = (
-            "LEFT JOIN (SELECT rowid AS id, bm25(segment_words) AS rank FROM segment_words "
-            "WHERE segment_words MATCH ?) w ON w.id = s.id"
-        )
-        rank_params = [" OR ".join(_fts_phrase(w) for w in query_words)]
-    rank = "coalesce(w.rank, 0)" if query_words else "0"
-    order = "score, t.position, s.number" if sort == "relevance" else "t.position, s.number"
-    rows = connection.exec_driver_sql(
-        base + f"SELECT s.talk_id, t.title, s.number, sp.name, s.text, {rank} AS score "
-        "FROM matched m JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
-        f"LEFT JOIN speaker sp ON sp.id = s.speaker_id {rank_join} {where} "
-        f"ORDER BY {order} LIMIT ? OFFSET ?",
-        (*params, *rank_params, *where_params, limit, offset),
-    ).all()
+    exact = _Scope(ids_sql, params, allowed)
+    counts = exact.counts_by_talk(connection)
+    result = SearchResult(query, sum(counts.values()), facets=_facets(catalogue, counts))
     terms = [t.text for t in query.positive_terms]
-    hits = [
-        Hit(talk_id, title, number, speaker, text, str(mark(text, terms, SNIPPET_WIDTH)), round(-score, 4))
-        for talk_id, title, number, speaker, text, score in rows
-    ]
-    return SearchResult(query, total, hits)
+    if offset < result.total:
+        result.hits = _page(connection, catalogue, exact, terms, sort=sort, limit=limit, offset=offset, match="exact")
+
+    if len(result.hits) < limit and query.has_positive_terms:
+        _add_related(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
+    if result.total == 0 and result.related_total == 0:
+        result.suggestions = suggestions(connection, query)
+    return result
+
+
+def _add_related(
+    connection: Connection,
+    catalogue: _Catalogue,
+    result: SearchResult,
+    exact: _Scope,
+    *,
+    sort: Sort,
+    limit: int,
+    offset: int,
+) -> None:
+    """Append segments holding most of the query's meaningful words, after the exact ones."""
+    related_words: list[str] = []
+    for term in result.query.positive_terms:
+        related_words += [w for w in meaningful_words(term.text) if w not in related_words]
+    if len(related_words) < 2:
+        return
+    needed = max(2, ceil(len(related_words) / 2))
+    word_terms = [Term(w) for w in related_words]
+    union = " UNION ALL ".join(_term_sql(t)[0] for t in word_terms)
+    negated = "".join(" EXCEPT " + _clause_sql(c)[0] for c in result.query.clauses if c.negated)
+    negated_params = [p for c in result.query.clauses if c.negated for p in _clause_sql(c)[1]]
+    ids_sql = (
+        f"SELECT id FROM (SELECT id FROM ({union}) GROUP BY id HAVING count(*) >= {needed}) "
+        f"EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
+    )
+    scope = _Scope(ids_sql, [_term_sql(t)[1] for t in word_terms] + exact.ids_params + negated_params, exact.allowed)
+    result.related_total = sum(scope.counts_by_talk(connection).values())
+    result.related_words = related_words
+    result.hits += _page(
+        connection,
+        catalogue,
+        scope,
+        related_words,
+        sort=sort,
+        limit=limit - len(result.hits),
+        offset=max(0, offset - result.total),
+        match="related",
+        coverage_words=related_words,
+    )

@@ -31,7 +31,9 @@ NORMALIZER_VERSION = "1"
 # Stands for a space in the character index, so "a b" and "ab" stay different.
 SPACE_TOKEN = "\u2581"
 
-DICTIONARY_FILE = Path(__file__).resolve().parent.parent / "data" / "dictionary.txt"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 
 
 def clean(paragraph: str) -> str:
@@ -100,17 +102,18 @@ def add_words(words: Iterable[str]) -> None:
                 _loaded_words.add(word)
 
 
-@lru_cache(maxsize=1)
-def _domain_words() -> tuple[str, ...]:
-    if not DICTIONARY_FILE.exists():
+@lru_cache(maxsize=4)
+def _word_list(path: Path) -> tuple[str, ...]:
+    """Words of a user-editable list: whitespace or line separated, `#` starts a comment."""
+    if not path.exists():
         return ()
-    lines = DICTIONARY_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(word for line in lines for word in line.split("#", 1)[0].split() if word)
 
 
 def load_dictionary() -> None:
     """Load jieba's dictionary and our domain words once per process."""
-    add_words(_domain_words())
+    add_words(_dictionary_entries())
 
 
 def words(normalized: str) -> list[str]:
@@ -118,3 +121,24 @@ def words(normalized: str) -> list[str]:
     load_dictionary()
     tokens = (token.strip() for token in jieba.cut_for_search(normalized))
     return [token for token in tokens if token and not _PUNCT_ONLY.match(token)]
+
+
+@lru_cache(maxsize=1)
+def _dictionary_entries() -> tuple[str, ...]:
+    """One entry per line: entries such as `scaling law` contain spaces."""
+    if not DICTIONARY_FILE.exists():
+        return ()
+    lines = DICTIONARY_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(entry for line in lines if (entry := line.split("#", 1)[0].strip()))
+
+
+def meaningful_words(normalized: str) -> list[str]:
+    """The content words of a typed question: 大模型会不会取代程序员 → 大模型, 取代, 程序员."""
+    load_dictionary()
+    stopwords = set(_word_list(STOPWORDS_FILE))
+    found: list[str] = []
+    for token in jieba.cut(normalized):
+        token = token.strip()
+        if token and token not in stopwords and not _PUNCT_ONLY.match(token) and token not in found:
+            found.append(token)
+    return found

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from itertools import groupby
 from math import ceil
 from typing import Annotated, Literal
@@ -15,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import catalog, config
+from app import catalog, config, text
 from app.api import router as api_router
 from app.db import Database, DatabaseMissing
 from app.deps import SessionDep
@@ -32,8 +34,16 @@ PAGE_SIZE = 20
 MAX_PAGE = 500
 
 
+@asynccontextmanager
+async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
+    """Load jieba's dictionary before the first request rather than during it."""
+    text.load_dictionary()
+    yield
+
+
 def create_app(database: Database | None = None) -> FastAPI:
     app = FastAPI(
+        lifespan=_warm_up,
         title="AI conference talks",
         description="Browse and search transcripts of AI-conference talks.",
         version="0.1.0",
@@ -117,7 +127,30 @@ def talk_page(
     if detail is None:
         raise HTTPException(404, f"No talk with id “{talk_id}”.")
     terms = [t.text for t in parse_query(q).positive_terms]
-    return templates.TemplateResponse(request, "talk.html", {"detail": detail, "q": q, "terms": terms})
+    marked = {seg.number: mark(seg.text, terms) for seg in detail.segments} if terms else {}
+    hits = [number for number, html in marked.items() if "<mark>" in html]
+    return templates.TemplateResponse(
+        request,
+        "talk.html",
+        {
+            "detail": detail,
+            "q": q,
+            "marked": marked,
+            "hits": hits,
+            "hit_numbers": set(hits),
+            "hit_map": hit_map(hits, len(detail.segments)),
+        },
+    )
+
+
+def hit_map(hits: list[int], segment_count: int, buckets: int = 100) -> list[int | None]:
+    """The talk cut into equal slices: each slice's first hit segment, or None where it has none."""
+    slices: list[int | None] = [None] * min(buckets, max(segment_count, 1))
+    for number in hits:
+        index = (number - 1) * len(slices) // max(segment_count, 1)
+        if slices[index] is None:
+            slices[index] = number
+    return slices
 
 
 @pages.get("/search")
@@ -135,10 +168,10 @@ def search_page(
     filters = {"event": event, "forum": forum, "speaker": speaker, "talk": talk}
     result = search(session.connection(), q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, filters=filters, sort=sort)
     active = {k: v for k, v in filters.items() if v}
-    pages_total = min(MAX_PAGE, ceil(result.total / PAGE_SIZE))
+    pages_total = min(MAX_PAGE, ceil((result.total + result.related_total) / PAGE_SIZE))
 
-    def page_url(number: int, *, sort: str = sort, drop: str | None = None) -> str:
-        kept = {k: v for k, v in active.items() if k != drop}
+    def page_url(number: int, *, sort: str = sort, drop: str | None = None, add: dict | None = None) -> str:
+        kept = {k: v for k, v in {**active, **(add or {})}.items() if k != drop}
         return "/search?" + urlencode({"q": q, **kept, "sort": sort, "page": number})
 
     return templates.TemplateResponse(
@@ -152,6 +185,7 @@ def search_page(
             "page_url": page_url,
             "filters": active,
             "sort": sort,
+            "talks": {s.talk.id: s.talk for s in catalog.list_talks(session)},
         },
     )
 

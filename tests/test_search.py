@@ -20,14 +20,12 @@ def corpus(database):
 
 
 def brute_force(corpus, *terms, excluded=()):
-    return sum(
-        1
-        for _, text, _ in corpus
-        if all(t in text for t in terms) and not any(x in text for x in excluded)
-    )
+    return sum(1 for _, text, _ in corpus if all(t in text for t in terms) and not any(x in text for x in excluded))
 
 
-@pytest.mark.parametrize("term", ["芯", "模型", "大模型", "transformer", "GPT", "H100", "GPT-4", "2024", "智源", "，", "?"])
+@pytest.mark.parametrize(
+    "term", ["芯", "模型", "大模型", "transformer", "GPT", "H100", "GPT-4", "2024", "智源", "，", "?"]
+)
 def test_total_equals_a_brute_force_substring_scan(connection, corpus, term):
     assert search(connection, term).total == brute_force(corpus, normalize(term))
 
