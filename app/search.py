@@ -16,7 +16,7 @@ from __future__ import annotations
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
-from math import ceil
+from math import ceil, log
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -210,11 +210,12 @@ def _fetch(
     order: str,
     limit: int,
     offset: int,
-    coverage_words: list[str],
+    coverage_words: dict[str, float],
 ) -> list[tuple]:
-    """Rows of a tier in the given order; `coverage` counts how many of `coverage_words` a segment holds."""
+    """Rows of a tier in the given order; `coverage` sums the weights of the `coverage_words` a segment holds."""
     where, where_params = scope.where()
-    coverage = " + ".join("(instr(lower(s.text), ?) > 0)" for _ in coverage_words) or "0"
+    coverage = " + ".join("(? * (instr(lower(s.text), ?) > 0))" for _ in coverage_words) or "0"
+    coverage_params = [value for word, weight in coverage_words.items() for value in (weight, word)]
     rank_join, rank_params = "", []
     if rank_words:
         rank_join = (
@@ -230,7 +231,7 @@ def _fetch(
         f"LEFT JOIN speaker sp ON sp.id = s.speaker_id {rank_join} {where} "
         f"ORDER BY {order} LIMIT ? OFFSET ?"
     )
-    params = (*scope.ids_params, *coverage_words, *rank_params, *where_params, limit, offset)
+    params = (*scope.ids_params, *coverage_params, *rank_params, *where_params, limit, offset)
     return connection.exec_driver_sql(sql, params).all()
 
 
@@ -244,7 +245,7 @@ def _page(
     limit: int,
     offset: int,
     match: str,
-    coverage_words: list[str] | None = None,
+    coverage_words: dict[str, float] | None = None,
 ) -> list[Hit]:
     """One page of a tier: BM25 picks the top candidates, the finer features re-order them."""
     if limit <= 0:
@@ -259,7 +260,7 @@ def _page(
         order=order,
         limit=RERANK_DEPTH if rerank else limit,
         offset=0 if rerank else offset,
-        coverage_words=coverage_words or [],
+        coverage_words=coverage_words or {},
     )
     scored = []
     for talk_id, number, speaker, text, tokens, bm25, cover in rows:
@@ -344,6 +345,17 @@ def search(
     return result
 
 
+def _idf_weights(connection: Connection, terms: list[Term]) -> dict[str, float]:
+    """Rare words weigh more: a passage sharing 幻觉 with the query beats one sharing 大模型."""
+    segments = connection.exec_driver_sql("SELECT count(*) FROM segment").scalar_one()
+    weights = {}
+    for term in terms:
+        sql, param = _term_sql(term)
+        frequency = connection.exec_driver_sql(f"SELECT count(*) FROM ({sql})", (param,)).scalar_one()
+        weights[term.text] = round(log((segments + 1) / (frequency + 1)), 4)
+    return weights
+
+
 def _add_related(
     connection: Connection,
     catalogue: _Catalogue,
@@ -381,5 +393,5 @@ def _add_related(
         limit=limit - len(result.hits),
         offset=max(0, offset - result.total),
         match="related",
-        coverage_words=related_words,
+        coverage_words=_idf_weights(connection, word_terms),
     )

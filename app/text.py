@@ -139,6 +139,7 @@ def meaningful_words(normalized: str) -> list[str]:
     found: list[str] = []
     for token in jieba.cut(normalized):
         token = token.strip()
-        if token and token not in stopwords and not _PUNCT_ONLY.match(token) and token not in found:
+        single_han = len(token) == 1 and not token.isascii()
+        if token and not single_han and token not in stopwords and not _PUNCT_ONLY.match(token) and token not in found:
             found.append(token)
     return found

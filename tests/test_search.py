@@ -101,3 +101,32 @@ def test_pagination_is_consistent(connection):
 
 def test_empty_query_returns_nothing(connection):
     assert search(connection, "   ").total == 0
+
+
+def test_a_question_falls_back_to_its_meaningful_words(connection):
+    result = search(connection, "大模型会不会取代程序员")
+    assert result.total == 0 and result.related_total > 0
+    assert result.related_words == ["大模型", "取代", "程序员"]
+    assert all(h.match == "related" for h in result.hits)
+    assert all(sum(w in normalize(h.text) for w in result.related_words) >= 2 for h in result.hits)
+
+
+def test_related_hits_follow_the_exact_ones(connection):
+    result = search(connection, "AGI 实现", limit=100)
+    matches = [h.match for h in result.hits]
+    assert matches == sorted(matches, key=lambda m: m != "exact")
+    assert result.total == matches.count("exact")
+
+
+def test_facets_count_the_current_matches(connection):
+    result = search(connection, "模型 安全")
+    events = {f.value: f.count for f in result.facets["event"]}
+    assert sum(events.values()) == result.total
+    talks = {f.value: f.count for f in result.facets["talk"]}
+    assert sum(talks.values()) == result.total
+    assert "王仲远" in {f.label for f in result.facets["speaker"]}
+
+
+def test_zero_results_suggest_close_words(connection):
+    result = search(connection, "大模形")
+    assert result.total == 0 and "大模型" in result.suggestions

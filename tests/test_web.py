@@ -105,3 +105,29 @@ def test_missing_database_gives_a_helpful_503(tmp_path):
 
     page = TestClient(create_app(Database(tmp_path / "none.sqlite3"))).get("/")
     assert page.status_code == 503 and "make ingest" in page.text
+
+
+def test_talk_page_offers_hit_navigation(client):
+    html = client.get("/talks/BV1uH4y1w77V-p5", params={"q": "AGI"}).text
+    assert "segments with" in html and 'class="hitbar"' in html and 'data-step="1"' in html
+    assert html.count('class="tick on"') >= 1
+
+
+def test_search_results_link_into_the_talk_with_the_query(client):
+    html = client.get("/search", params={"q": "马车"}).text
+    assert "/talks/BV1yS411A73A-p7?q=%E9%A9%AC%E8%BD%A6#s" in html
+
+
+def test_facet_links_add_a_filter_and_keep_the_query(client):
+    html = client.get("/search", params={"q": "模型 安全"}).text
+    assert "speaker=%E7%8E%8B%E4%BB%B2%E8%BF%9C" in html and "q=%E6%A8%A1%E5%9E%8B+%E5%AE%89%E5%85%A8" in html
+
+
+def test_zero_result_page_suggests_and_offers_to_drop_a_filter(client):
+    html = client.get("/search", params={"q": "大模形", "event": "2024世界人工智能大会"}).text
+    assert "drop event" in html and "Did you mean" in html and "大模型" in html
+
+
+def test_question_page_shows_the_related_section(client):
+    html = client.get("/search", params={"q": "大模型会不会取代程序员"}).text
+    assert "Related: segments with most of the words" in html
