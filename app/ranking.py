@@ -48,9 +48,9 @@ def whole_word(candidate: Candidate, term: str) -> bool:
         return False
     # jieba's search mode emits 模型 for 大模型 too, so count standalone uses: equal tokens
     # beyond those explained by longer tokens containing the term.
-    equal = sum(1 for token in candidate.tokens if token == term)
-    longer = sum(1 for token in candidate.tokens if len(token) > len(term) and term in token)
-    return equal > longer
+    equal = candidate.tokens.count(term)
+    containing = sum(1 for token in candidate.tokens if term in token)
+    return equal > containing - equal
 
 
 def proximity(text: str, terms: list[str]) -> float:

@@ -28,7 +28,7 @@ from app.query import Clause, Query, Term, parse_query
 from app.text import add_words, char_tokens, meaningful_words, normalize, words
 
 SNIPPET_WIDTH = 160
-RERANK_DEPTH = 200  # the top candidates by BM25 that the finer features re-order
+RERANK_DEPTH = 100  # the top candidates by BM25 that the finer features re-order
 Sort = Literal["relevance", "programme"]
 
 
@@ -202,37 +202,52 @@ class _Scope:
         return Counter(dict(rows.all()))
 
 
-def _fetch(
+def _ranked_ids(
     connection: Connection,
     scope: _Scope,
     rank_words: list[str],
     *,
-    order: str,
+    sort: Sort,
     limit: int,
     offset: int,
     coverage_words: dict[str, float],
-) -> list[tuple]:
-    """Rows of a tier in the given order; `coverage` sums the weights of the `coverage_words` a segment holds."""
+) -> list[tuple[int, float, float]]:
+    """(segment id, bm25, coverage) of one slice of a tier, in order.
+
+    Only ids and scores are sorted here; texts are read for the page alone.
+    `coverage` sums the weights of the `coverage_words` a segment holds.
+    """
     where, where_params = scope.where()
+    joins, rank, rank_params = "", "0", []
+    if scope.allowed is not None or coverage_words or sort == "programme":
+        joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
+    if rank_words and sort == "relevance":
+        joins += (
+            "LEFT JOIN (SELECT rowid AS id, bm25(segment_words) AS rank FROM segment_words "
+            "WHERE segment_words MATCH ?) w ON w.id = m.id "
+        )
+        rank, rank_params = "coalesce(-w.rank, 0)", [" OR ".join(_fts_phrase(w) for w in rank_words)]
     coverage = " + ".join("(? * (instr(lower(s.text), ?) > 0))" for _ in coverage_words) or "0"
     coverage_params = [value for word, weight in coverage_words.items() for value in (weight, word)]
-    rank_join, rank_params = "", []
-    if rank_words:
-        rank_join = (
-            "LEFT JOIN (SELECT rowid AS id, tokens, bm25(segment_words) AS rank FROM segment_words "
-            "WHERE segment_words MATCH ?) w ON w.id = s.id"
-        )
-        rank_params = [" OR ".join(_fts_phrase(w) for w in rank_words)]
-    columns = "w.tokens, coalesce(-w.rank, 0)" if rank_words else "'', 0"
+    order = "t.position, s.number" if sort == "programme" else "coverage DESC, bm25 DESC, m.id"
     sql = (
-        f"WITH matched(id) AS ({scope.ids_sql}) "
-        f"SELECT s.talk_id, s.number, sp.name, s.text, {columns} AS bm25, {coverage} AS coverage "
-        "FROM matched m JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
-        f"LEFT JOIN speaker sp ON sp.id = s.speaker_id {rank_join} {where} "
-        f"ORDER BY {order} LIMIT ? OFFSET ?"
+        f"WITH matched(id) AS ({scope.ids_sql}) SELECT m.id, {rank} AS bm25, {coverage} AS coverage "
+        f"FROM matched m {joins}{where} ORDER BY {order} LIMIT ? OFFSET ?"
     )
     params = (*scope.ids_params, *coverage_params, *rank_params, *where_params, limit, offset)
-    return connection.exec_driver_sql(sql, params).all()
+    return [tuple(row) for row in connection.exec_driver_sql(sql, params)]
+
+
+def _segments(connection: Connection, ids: list[int]) -> dict[int, tuple]:
+    """talk id, number, speaker name, text and jieba tokens of the given segments."""
+    marks = ",".join("?" * len(ids))
+    rows = connection.exec_driver_sql(
+        "SELECT s.id, s.talk_id, s.number, sp.name, s.text, w.tokens FROM segment s "
+        "LEFT JOIN speaker sp ON sp.id = s.speaker_id JOIN segment_words w ON w.rowid = s.id "
+        f"WHERE s.id IN ({marks})",
+        tuple(ids),
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def _page(
@@ -250,23 +265,23 @@ def _page(
     """One page of a tier: BM25 picks the top candidates, the finer features re-order them."""
     if limit <= 0:
         return []
-    rank_words = sorted({w for term in terms for w in words(term)})
     rerank = sort == "relevance" and offset + limit <= RERANK_DEPTH
-    order = "t.position, s.number" if sort == "programme" else "coverage DESC, bm25 DESC, t.position, s.number"
-    rows = _fetch(
+    ranked = _ranked_ids(
         connection,
         scope,
-        rank_words,
-        order=order,
+        sorted({w for term in terms for w in words(term)}),
+        sort=sort,
         limit=RERANK_DEPTH if rerank else limit,
         offset=0 if rerank else offset,
         coverage_words=coverage_words or {},
     )
+    details = _segments(connection, [segment_id for segment_id, _, _ in ranked])
     scored = []
-    for talk_id, number, speaker, text, tokens, bm25, cover in rows:
-        talk = catalogue.talks[talk_id]
-        candidate = ranking.Candidate(normalize(text), (tokens or "").split(), bm25, talk.metadata)
-        scored.append((cover, ranking.score(candidate, terms), talk_id, number, speaker, text))
+    for segment_id, bm25, cover in ranked:
+        talk_id, number, speaker, text, tokens = details[segment_id]
+        candidate = ranking.Candidate(normalize(text), (tokens or "").split(), bm25, catalogue.talks[talk_id].metadata)
+        value = ranking.score(candidate, terms) if rerank else bm25
+        scored.append((cover, value, talk_id, number, speaker, text))
     if rerank:
         scored.sort(key=lambda row: (-row[0], -row[1]))
         scored = scored[offset : offset + limit]

@@ -1,0 +1,7 @@
+"""`make bench`: every benchmark in turn; each prints its own figures."""
+
+from bench import ranking, search_quality
+
+for benchmark in (search_quality, ranking):
+    benchmark.main()
+    print()
