@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app import catalog
 from app.deps import SessionDep
@@ -24,6 +24,7 @@ class SpeakerRole(BaseModel):
 class TalkOut(BaseModel):
     id: str
     title: str
+    kind: str
     event: str | None
     forum: str | None
     session: str | None
@@ -42,8 +43,24 @@ class TalkOut(BaseModel):
 class SegmentOut(BaseModel):
     number: int
     text: str
+    speaker: str | None = Field(description="who speaks most of this paragraph, when known")
+    speaker_id: str | None
+    method: str | None = Field(description="heading, handover, addressed, self_intro, thanks_host, continuation …")
+    confidence: float | None
+    turn_inside: bool = Field(description="the speaker changes inside this paragraph")
+    url: str
+
+
+class ChapterOut(BaseModel):
+    number: int
+    start_segment: int
+    kind: str
     speaker: str | None
-    attribution: str | None
+    speaker_id: str | None
+    heard_name: str | None
+    affiliation: str | None
+    topic: str | None
+    confidence: float
     url: str
 
 
@@ -55,6 +72,7 @@ class SlideOut(BaseModel):
 class TalkDetailOut(TalkOut):
     segments: list[SegmentOut]
     slides: list[SlideOut]
+    chapters: list[ChapterOut]
 
 
 class AppearanceOut(BaseModel):
@@ -67,8 +85,11 @@ class AppearanceOut(BaseModel):
 class SpeakerOut(BaseModel):
     id: str
     name: str
+    affiliation: str | None
+    aliases: list[str]
     url: str
     talks: list[AppearanceOut]
+    attributed_segments: int
 
 
 class HitOut(BaseModel):
@@ -103,6 +124,9 @@ def _speaker_out(detail: catalog.SpeakerDetail) -> SpeakerOut:
     return SpeakerOut(
         id=detail.speaker.id,
         name=detail.speaker.name,
+        affiliation=detail.speaker.affiliation,
+        aliases=detail.aliases,
+        attributed_segments=detail.segment_count,
         url=f"/speakers/{detail.speaker.id}",
         talks=[
             AppearanceOut(talk_id=a.talk.id, talk_title=a.talk.title, role=a.role, url=f"/talks/{a.talk.id}")
@@ -128,10 +152,21 @@ def talk(talk_id: str, session: SessionDep) -> dict:
                 number=s.number,
                 text=s.text,
                 speaker=detail.speaker_names.get(s.speaker_id or ""),
-                attribution=s.attribution,
+                speaker_id=s.speaker_id,
+                method=s.method,
+                confidence=s.confidence,
+                turn_inside=s.turn_inside,
                 url=f"/talks/{talk_id}#s{s.number}",
             )
             for s in detail.segments
+        ],
+        "chapters": [
+            ChapterOut(
+                **c.model_dump(include=set(ChapterOut.model_fields)),
+                speaker=detail.speaker_names.get(c.speaker_id or ""),
+                url=f"/talks/{talk_id}#c{c.number}",
+            )
+            for c in detail.chapters
         ],
         "slides": [
             SlideOut(after_segment=after, url=slide.url)
@@ -163,10 +198,11 @@ def search_segments(
     event: Annotated[str, Query(max_length=200)] = "",
     forum: Annotated[str, Query(max_length=200)] = "",
     speaker: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[str, Query(max_length=40, description="talk, conversation, panel or forum")] = "",
     talk: Annotated[str, Query(max_length=200)] = "",
     sort: Literal["relevance", "programme"] = "relevance",
 ) -> SearchOut:
-    filters = {"event": event, "forum": forum, "speaker": speaker, "talk": talk}
+    filters = {"event": event, "forum": forum, "speaker": speaker, "kind": kind, "talk": talk}
     result = search(session.connection(), q, limit=limit, offset=offset, filters=filters, sort=sort)
     return SearchOut(
         query=q,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, func, select
 
-from app.models import Segment, Slide, Speaker, Talk, TalkSpeaker
+from app.models import Chapter, Segment, Slide, Speaker, Talk, TalkSpeaker
 
 ROLE_LABELS = {
     "host": "主持人 host",
@@ -43,6 +43,15 @@ class TalkDetail(TalkSummary):
     segments: list[Segment] = field(default_factory=list)
     slides_after: dict[int, list[Slide]] = field(default_factory=dict)
     speaker_names: dict[str, str] = field(default_factory=dict)
+    chapters: list[Chapter] = field(default_factory=list)
+
+    @property
+    def chapter_at(self) -> dict[int, Chapter]:
+        return {chapter.start_segment: chapter for chapter in self.chapters}
+
+    def chapter_of(self, segment: int) -> Chapter | None:
+        """The sub-talk a segment belongs to."""
+        return next((c for c in reversed(self.chapters) if c.start_segment <= segment), None)
 
 
 @dataclass
@@ -55,6 +64,12 @@ class SpeakerAppearance:
 class SpeakerDetail:
     speaker: Speaker
     appearances: list[SpeakerAppearance]
+    segments: list[tuple[Segment, Talk]] = field(default_factory=list)  # attributed to them
+    segment_count: int = 0
+
+    @property
+    def aliases(self) -> list[str]:
+        return [alias for alias in self.speaker.aliases.split(" | ") if alias]
 
 
 def _participants(session: Session, talk_ids: list[str]) -> dict[str, list[Participant]]:
@@ -84,7 +99,8 @@ def get_talk(session: Session, talk_id: str) -> TalkDetail | None:
     slides_after: dict[int, list[Slide]] = defaultdict(list)
     for slide in session.exec(select(Slide).where(Slide.talk_id == talk_id).order_by(col(Slide.id))).all():
         slides_after[slide.after_segment].append(slide)
-    speaker_ids = {s.speaker_id for s in segments if s.speaker_id}
+    chapters = session.exec(select(Chapter).where(Chapter.talk_id == talk_id).order_by(col(Chapter.number))).all()
+    speaker_ids = {s.speaker_id for s in segments if s.speaker_id} | {c.speaker_id for c in chapters if c.speaker_id}
     names = {sp.id: sp.name for sp in session.exec(select(Speaker).where(col(Speaker.id).in_(speaker_ids))).all()}
     return TalkDetail(
         talk,
@@ -92,6 +108,7 @@ def get_talk(session: Session, talk_id: str) -> TalkDetail | None:
         list(segments),
         dict(slides_after),
         names,
+        list(chapters),
     )
 
 
@@ -106,7 +123,7 @@ def list_speakers(session: Session) -> list[SpeakerDetail]:
     return [SpeakerDetail(sp, appearances.get(sp.id, [])) for sp in speakers]
 
 
-def get_speaker(session: Session, speaker_id: str) -> SpeakerDetail | None:
+def get_speaker(session: Session, speaker_id: str, segment_limit: int = 30) -> SpeakerDetail | None:
     speaker = session.get(Speaker, speaker_id)
     if speaker is None:
         return None
@@ -116,7 +133,13 @@ def get_speaker(session: Session, speaker_id: str) -> SpeakerDetail | None:
         .where(TalkSpeaker.speaker_id == speaker_id)
         .order_by(col(Talk.position))
     ).all()
-    return SpeakerDetail(speaker, [SpeakerAppearance(talk, link.role) for link, talk in rows])
+    attributed = select(Segment, Talk).join(Talk, col(Talk.id) == col(Segment.talk_id))
+    attributed = attributed.where(Segment.speaker_id == speaker_id).order_by(col(Talk.position), col(Segment.number))
+    segments = session.exec(attributed.limit(segment_limit)).all()
+    count = session.exec(select(func.count()).select_from(Segment).where(Segment.speaker_id == speaker_id)).one()
+    return SpeakerDetail(
+        speaker, [SpeakerAppearance(talk, link.role) for link, talk in rows], [tuple(r) for r in segments], count
+    )
 
 
 @dataclass

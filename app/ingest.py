@@ -17,16 +17,20 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pypinyin import lazy_pinyin
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from app import text
+from app.chapters import Chapter as ChapterFound
 from app.db import create_schema, writable_engine
-from app.models import Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
-from app.parsing import ParsedTalk, TranscriptError, parse_transcript
+from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
+from app.names import fold
+from app.parsing import ParsedTalk, Person, TranscriptError, looks_like_person, parse_transcript
+from app.structure import analyse
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md"}
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 @dataclass
@@ -205,7 +209,7 @@ def _delete_file(session: Session, name: str) -> None:
             "INSERT INTO segment_chars(segment_chars, rowid, chars) VALUES ('delete', ?, ?)",
             [(r, c) for r, _, c in index_rows],
         )
-        for table in (Segment, Slide, TalkSpeaker):
+        for table in (Segment, Slide, TalkSpeaker, Chapter):
             session.execute(delete(table).where(table.talk_id.in_(talk_ids)))  # type: ignore[attr-defined]
         session.execute(delete(Talk).where(Talk.id.in_(talk_ids)))  # type: ignore[attr-defined]
     session.execute(delete(SourceFile).where(SourceFile.name == name))  # type: ignore[arg-type]
@@ -213,7 +217,7 @@ def _delete_file(session: Session, name: str) -> None:
 
 def _add_sources(session: Session, sources: Iterable[_SourceText], report: IngestReport) -> None:
     sources = list(sources)
-    text.add_words(p.name for source in sources for t in source.talks for p in t.heading.people)
+    text.add_words((p.name for source in sources for t in source.talks for p in t.heading.people), tag="nr")
     taken = {row.id: row.source_file for row in session.execute(select(Talk.id, Talk.source_file))}
     next_id = (session.scalar(select(func.max(Segment.id))) or 0) + 1
     for source in sources:
@@ -234,6 +238,7 @@ def _add_sources(session: Session, sources: Iterable[_SourceText], report: Inges
 def _add_talk(session: Session, source_name: str, identifier: str, parsed: ParsedTalk, next_id: int) -> int:
     heading = parsed.heading
     texts = [text.clean(p) for p in parsed.paragraphs]
+    structure = analyse(heading, texts)
     session.add(
         Talk(
             id=identifier,
@@ -245,6 +250,7 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
             forum=heading.forum,
             part=heading.part,
             title=heading.title,
+            kind=structure.kind,
             session=heading.session,
             uploader=heading.uploader,
             video_id=heading.video_id,
@@ -254,15 +260,9 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
             slide_count=len(parsed.slides),
         )
     )
-    for position, person in enumerate(heading.people):
-        if session.get(Speaker, person.name) is None:
-            session.add(Speaker(id=person.name, name=person.name))
-        session.add(TalkSpeaker(talk_id=identifier, speaker_id=person.name, role=person.role, position=position))
-    session.flush()
-
-    sole_speaker = _sole_speaker(parsed)
+    speaker_ids = _add_participants(session, identifier, heading.people, structure.chapters)
     segment_rows, word_rows, trigram_rows, char_rows = [], [], [], []
-    for number, display_text in enumerate(texts, start=1):
+    for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
         row_id = next_id + number - 1
         normalized = text.normalize(display_text)
         segment_rows.append(
@@ -271,8 +271,10 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
                 "talk_id": identifier,
                 "number": number,
                 "text": display_text,
-                "speaker_id": sole_speaker,
-                "attribution": "heading" if sole_speaker else None,
+                "speaker_id": speaker_ids.get(who.name or ""),
+                "method": who.method,
+                "confidence": who.confidence,
+                "turn_inside": who.turn_inside,
             }
         )
         word_rows.append((row_id, " ".join(text.words(normalized))))
@@ -289,15 +291,75 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
             insert(Slide),
             [{"talk_id": identifier, "after_segment": s.after_segment, "url": s.url} for s in parsed.slides],
         )
+    if structure.chapters:
+        session.execute(
+            insert(Chapter),
+            [
+                {
+                    "talk_id": identifier,
+                    "number": k,
+                    "start_segment": c.start,
+                    "kind": c.kind,
+                    "speaker_id": speaker_ids.get(c.speaker or ""),
+                    "heard_name": c.speaker,
+                    "affiliation": c.affiliation,
+                    "topic": c.topic,
+                    "confidence": c.confidence,
+                    "cue": c.cue[:300],
+                }
+                for k, c in enumerate(structure.chapters, start=1)
+            ],
+        )
     return next_id + len(texts)
 
 
-def _sole_speaker(parsed: ParsedTalk) -> str | None:
-    """A talk whose heading names exactly one person, as its speaker, is theirs throughout."""
-    people = parsed.heading.people
-    if len(people) == 1 and people[0].role in {"speaker", "keynote"}:
-        return people[0].name
-    return None
+def _add_participants(
+    session: Session, talk: str, people: list[Person], chapters: list[ChapterFound]
+) -> dict[str, str]:
+    """Speaker rows for the heading's people and the speakers the host introduces; name → speaker id."""
+    ids: dict[str, str] = {}
+    roles: list[tuple[str, str, str]] = []
+    for person in people:
+        if session.get(Speaker, person.name) is None:
+            session.add(Speaker(id=person.name, name=person.name))
+            session.flush()
+        ids[person.name] = person.name
+        roles.append((person.name, person.role, "heading"))
+    for chapter in chapters:
+        if chapter.speaker and chapter.kind == "talk" and chapter.speaker not in ids:
+            ids[chapter.speaker] = _speaker_heard(session, chapter.speaker, chapter.affiliation)
+            roles.append((ids[chapter.speaker], "speaker", "handover"))
+    seen = set()
+    for position, (speaker_id, role, source) in enumerate(roles):
+        if (speaker_id, role) not in seen:
+            seen.add((speaker_id, role))
+            session.add(TalkSpeaker(talk_id=talk, speaker_id=speaker_id, role=role, position=position, source=source))
+    session.flush()
+    return ids
+
+
+def _sounds_alike(heard: str, name: str) -> bool:
+    """Same length and the same syllables once commonly confused sounds are folded: 张鹏 ~ 章鹏."""
+    if len(heard) != len(name) or not looks_like_person(heard) or not looks_like_person(name):
+        return False
+    return [fold(s) for s in lazy_pinyin(heard)] == [fold(s) for s in lazy_pinyin(name)]
+
+
+def _speaker_heard(session: Session, heard: str, affiliation: str | None) -> str:
+    """The speaker a name heard in the text refers to: a known person who sounds the same, or a new one."""
+    known = session.get(Speaker, heard)
+    if known is None:
+        known = next((sp for sp in session.scalars(select(Speaker)) if _sounds_alike(heard, sp.name)), None)
+    if known is None:
+        known = Speaker(id=heard, name=heard, affiliation=affiliation)
+        session.add(known)
+    else:
+        aliases = [a for a in known.aliases.split(" | ") if a]
+        if heard != known.name and heard not in aliases:
+            known.aliases = " | ".join([*aliases, heard])
+        known.affiliation = known.affiliation or affiliation
+    session.flush()
+    return known.id
 
 
 def _refresh_catalogue(session: Session) -> None:

@@ -25,6 +25,7 @@ class Talk(SQLModel, table=True):
     forum: str | None = Field(default=None, index=True)
     part: int | None = None
     title: str
+    kind: str = Field(default="talk", index=True)  # talk, conversation, panel, forum (see structure.py)
     session: str | None = None
     uploader: str | None = None
     video_id: str | None = None
@@ -37,6 +38,8 @@ class Talk(SQLModel, table=True):
 class Speaker(SQLModel, table=True):
     id: str = Field(primary_key=True)  # the normalised name, readable in URLs
     name: str
+    affiliation: str | None = None
+    aliases: str = ""  # other spellings heard in the transcripts, separated by " | "
 
 
 class TalkSpeaker(SQLModel, table=True):
@@ -45,7 +48,8 @@ class TalkSpeaker(SQLModel, table=True):
     talk_id: str = Field(primary_key=True, foreign_key="talk.id")
     speaker_id: str = Field(primary_key=True, foreign_key="speaker.id", index=True)
     role: str = Field(primary_key=True)  # host, guest, speaker, keynote, questioner
-    position: int = 0  # order in the heading
+    position: int = 0  # order in the heading, then in the recording
+    source: str = "heading"  # heading, or handover when the host introduced them in the text
 
 
 class Segment(SQLModel, table=True):
@@ -58,7 +62,25 @@ class Segment(SQLModel, table=True):
     number: int  # 1..n within the talk
     text: str  # display text, recognition noise removed
     speaker_id: str | None = Field(default=None, foreign_key="speaker.id", index=True)
-    attribution: str | None = None  # how the speaker was worked out, e.g. "heading"
+    method: str | None = None  # how the speaker was worked out: heading, handover, addressed, continuation …
+    confidence: float | None = None
+    turn_inside: bool = False  # the speaker changes inside this paragraph; the label is its majority speaker
+
+
+class Chapter(SQLModel, table=True):
+    """A sub-talk of a forum recording, from one hand-over to the next (anchor `#c{number}`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    talk_id: str = Field(foreign_key="talk.id", index=True)
+    number: int  # 1..n within the talk
+    start_segment: int
+    kind: str  # opening, talk, video
+    speaker_id: str | None = Field(default=None, foreign_key="speaker.id")
+    heard_name: str | None = None
+    affiliation: str | None = None
+    topic: str | None = None
+    confidence: float
+    cue: str
 
 
 class Slide(SQLModel, table=True):

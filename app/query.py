@@ -4,7 +4,7 @@
     "scaling law"          an exact phrase, spaces included
     -幻觉                  segments without the term
     GPT OR Claude          either term
-    speaker:王仲远 event:智源 forum:"大语言模型"   filters
+    speaker:王仲远 event:智源 forum:"大语言模型" kind:panel   filters
 
 Any string is a valid query: whatever is not syntax is searched for literally.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from app.text import normalize
 
-FILTER_NAMES = ("speaker", "event", "forum", "talk")
+FILTER_NAMES = ("speaker", "event", "forum", "kind", "talk")
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
 

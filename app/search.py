@@ -13,21 +13,24 @@ plain Chinese rarely occurs verbatim). `total` counts exact matches only.
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from math import ceil, log
 from typing import Literal
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from app import ranking
+from app.filters import Catalogue, Restriction, restrict
+from app.filters import catalogue as facts_of
 from app.highlight import mark
 from app.query import Clause, Query, Term, parse_query
-from app.text import add_words, char_tokens, meaningful_words, normalize, words
+from app.structure import KINDS
+from app.text import char_tokens, meaningful_words, normalize, words
 
 SNIPPET_WIDTH = 160
+FACETS = ("event", "forum", "kind", "speaker", "talk")
 RERANK_DEPTH = 100  # the top candidates by BM25 that the finer features re-order
 Sort = Literal["relevance", "programme"]
 
@@ -66,63 +69,6 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Talk:
-    title: str
-    event: str | None
-    forum: str | None
-    speakers: list[tuple[str, str]]  # (id, name)
-
-    @property
-    def metadata(self) -> str:
-        return normalize(" ".join([self.title, *(name for _, name in self.speakers)]))
-
-
-class _Catalogue:
-    """Per-database facts every search needs: talks with their speakers, and the vocabulary."""
-
-    def __init__(self, connection: Connection) -> None:
-        speakers: dict[str, list[tuple[str, str]]] = {}
-        for talk_id, speaker_id, name in connection.exec_driver_sql(
-            "SELECT ts.talk_id, sp.id, sp.name FROM talkspeaker ts JOIN speaker sp ON sp.id = ts.speaker_id "
-            "ORDER BY ts.position"
-        ):
-            speakers.setdefault(talk_id, []).append((speaker_id, name))
-        self.talks = {
-            talk_id: _Talk(title, event, forum, speakers.get(talk_id, []))
-            for talk_id, title, event, forum in connection.exec_driver_sql(
-                "SELECT id, title, event, forum FROM talk ORDER BY position"
-            )
-        }
-        self.speaker_names = sorted({name for people in speakers.values() for _, name in people})
-        add_words(self.speaker_names)  # so queries cut names the way ingest did
-        self._vocabulary: list[str] | None = None
-
-    def vocabulary(self, connection: Connection) -> list[str]:
-        """Index words seen in at least two segments, for "did you mean" suggestions."""
-        if self._vocabulary is None:
-            connection.exec_driver_sql(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_vocabulary USING fts5vocab(main, segment_words, row)"
-            )
-            self._vocabulary = [
-                term
-                for (term,) in connection.exec_driver_sql(
-                    "SELECT term FROM temp.word_vocabulary WHERE doc >= 2 AND length(term) >= 2"
-                )
-            ]
-        return self._vocabulary
-
-
-_catalogues: weakref.WeakKeyDictionary[Engine, _Catalogue] = weakref.WeakKeyDictionary()
-
-
-def _catalogue(connection: Connection) -> _Catalogue:
-    catalogue = _catalogues.get(connection.engine)
-    if catalogue is None:
-        catalogue = _catalogues[connection.engine] = _Catalogue(connection)
-    return catalogue
-
-
 def _fts_phrase(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
@@ -156,50 +102,26 @@ def matching_ids_sql(query: Query) -> tuple[str, list[str]]:
     return sql, params
 
 
-def allowed_talks(catalogue: _Catalogue, filters: dict[str, str]) -> list[str] | None:
-    """Talks allowed by event/forum/speaker/talk filters (substring, any case); None when nothing filters."""
-    if not filters:
-        return None
-    wanted = {name: normalize(value) for name, value in filters.items()}
-    allowed = []
-    for talk_id, talk in catalogue.talks.items():
-        if "talk" in filters and filters["talk"] != talk_id:
-            continue
-        if "event" in wanted and wanted["event"] not in normalize(talk.event or ""):
-            continue
-        if "forum" in wanted and wanted["forum"] not in normalize(talk.forum or ""):
-            continue
-        if "speaker" in wanted and not any(
-            wanted["speaker"] in (normalize(sid), normalize(name)) for sid, name in talk.speakers
-        ):
-            continue
-        allowed.append(talk_id)
-    return allowed
-
-
 @dataclass
 class _Scope:
-    """The SQL of one result tier: which segments, in which talks."""
+    """The SQL of one result tier: which segments, within which talks and speakers."""
 
     ids_sql: str
     ids_params: list[str]
-    allowed: list[str] | None
+    restriction: Restriction
 
     def where(self) -> tuple[str, list[str]]:
-        if self.allowed is None:
-            return "", []
-        if not self.allowed:
-            return "WHERE 0", []
-        return f"WHERE s.talk_id IN ({','.join('?' * len(self.allowed))})", list(self.allowed)
+        return self.restriction.where()
 
-    def counts_by_talk(self, connection: Connection) -> Counter[str]:
+    def counts(self, connection: Connection) -> Counter[tuple[str, str | None]]:
+        """Matching segments per (talk, attributed speaker): totals and facets in one query."""
         where, params = self.where()
         rows = connection.exec_driver_sql(
-            f"WITH matched(id) AS ({self.ids_sql}) SELECT s.talk_id, count(*) FROM matched m "
-            f"JOIN segment s ON s.id = m.id {where} GROUP BY s.talk_id",
+            f"WITH matched(id) AS ({self.ids_sql}) SELECT s.talk_id, s.speaker_id, count(*) FROM matched m "
+            f"JOIN segment s ON s.id = m.id {where} GROUP BY s.talk_id, s.speaker_id",
             (*self.ids_params, *params),
         )
-        return Counter(dict(rows.all()))
+        return Counter({(talk, speaker): count for talk, speaker, count in rows})
 
 
 def _ranked_ids(
@@ -219,7 +141,7 @@ def _ranked_ids(
     """
     where, where_params = scope.where()
     joins, rank, rank_params = "", "0", []
-    if scope.allowed is not None or coverage_words or sort == "programme":
+    if where or coverage_words or sort == "programme":
         joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
     if rank_words and sort == "relevance":
         joins += (
@@ -252,7 +174,7 @@ def _segments(connection: Connection, ids: list[int]) -> dict[int, tuple]:
 
 def _page(
     connection: Connection,
-    catalogue: _Catalogue,
+    catalogue: Catalogue,
     scope: _Scope,
     terms: list[str],
     *,
@@ -300,16 +222,18 @@ def _page(
     ]
 
 
-def _facets(catalogue: _Catalogue, counts: Counter[str]) -> dict[str, list[Facet]]:
-    by: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name in ("event", "forum", "speaker", "talk")}
-    for talk_id, count in counts.items():
+def _facets(catalogue: Catalogue, counts: Counter[tuple[str, str | None]]) -> dict[str, list[Facet]]:
+    """Counts of the current matches by event, forum, kind, attributed speaker and talk."""
+    by: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name in FACETS}
+    for (talk_id, speaker_id), count in counts.items():
         talk = catalogue.talks[talk_id]
         if talk.event:
             by["event"][(talk.event, talk.event)] += count
         if talk.forum:
             by["forum"][(talk.forum, talk.forum)] += count
-        for speaker_id, name in talk.speakers:
-            by["speaker"][(speaker_id, name)] += count
+        by["kind"][(talk.kind, KINDS.get(talk.kind, talk.kind))] += count
+        if speaker_id in catalogue.speakers:
+            by["speaker"][(speaker_id, catalogue.speakers[speaker_id][0])] += count
         by["talk"][(talk_id, talk.title)] += count
     return {
         name: [Facet(value, label, count) for (value, label), count in counter.most_common(12)]
@@ -320,7 +244,7 @@ def _facets(catalogue: _Catalogue, counts: Counter[str]) -> dict[str, list[Facet
 
 def suggestions(connection: Connection, query: Query, limit: int = 6) -> list[str]:
     """Close index words and speaker names for each term, for a query that found nothing."""
-    catalogue = _catalogue(connection)
+    catalogue = facts_of(connection)
     found: list[str] = []
     for term in query.positive_terms:
         for choices in (catalogue.speaker_names, catalogue.vocabulary(connection)):
@@ -343,11 +267,10 @@ def search(
     query.filters.update({k: v for k, v in (filters or {}).items() if v})
     if not query:
         return SearchResult(query, 0)
-    catalogue = _catalogue(connection)
-    allowed = allowed_talks(catalogue, query.filters)
+    catalogue = facts_of(connection)
     ids_sql, params = matching_ids_sql(query)
-    exact = _Scope(ids_sql, params, allowed)
-    counts = exact.counts_by_talk(connection)
+    exact = _Scope(ids_sql, params, restrict(catalogue, query.filters))
+    counts = exact.counts(connection)
     result = SearchResult(query, sum(counts.values()), facets=_facets(catalogue, counts))
     terms = [t.text for t in query.positive_terms]
     if offset < result.total:
@@ -373,7 +296,7 @@ def _idf_weights(connection: Connection, terms: list[Term]) -> dict[str, float]:
 
 def _add_related(
     connection: Connection,
-    catalogue: _Catalogue,
+    catalogue: Catalogue,
     result: SearchResult,
     exact: _Scope,
     *,
@@ -396,8 +319,9 @@ def _add_related(
         f"SELECT id FROM (SELECT id FROM ({union}) GROUP BY id HAVING count(*) >= {needed}) "
         f"EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
     )
-    scope = _Scope(ids_sql, [_term_sql(t)[1] for t in word_terms] + exact.ids_params + negated_params, exact.allowed)
-    result.related_total = sum(scope.counts_by_talk(connection).values())
+    params = [_term_sql(t)[1] for t in word_terms] + exact.ids_params + negated_params
+    scope = _Scope(ids_sql, params, exact.restriction)
+    result.related_total = sum(scope.counts(connection).values())
     result.related_words = related_words
     result.hits += _page(
         connection,

@@ -92,14 +92,19 @@ _jieba_lock = threading.Lock()
 _loaded_words: set[str] = set()
 
 
-def add_words(words: Iterable[str]) -> None:
-    """Teach jieba names and terms so they come out as one token."""
+def add_words(words: Iterable[str], tag: str | None = None) -> None:
+    """Teach jieba names and terms so they come out as one token (tag "nr" marks person names)."""
     with _jieba_lock:
         for word in words:
             word = normalize(word)
             if word and word not in _loaded_words:
-                jieba.add_word(word, freq=200000)
+                jieba.add_word(word, freq=200000, tag=tag)
                 _loaded_words.add(word)
+
+
+def is_added_word(word: str) -> bool:
+    """Whether the word is one of ours (a speaker name, a domain term), not jieba's own."""
+    return normalize(word) in _loaded_words
 
 
 @lru_cache(maxsize=4)

@@ -24,10 +24,21 @@ from app.deps import SessionDep
 from app.highlight import mark
 from app.query import parse_query
 from app.search import search
+from app.structure import KINDS
 
 logger = logging.getLogger(__name__)
 templates = Jinja2Templates(directory=str(config.TEMPLATES_DIR))
 templates.env.globals["role_labels"] = catalog.ROLE_LABELS
+templates.env.globals["kinds"] = KINDS
+templates.env.globals["method_labels"] = {
+    "heading": "named in the heading",
+    "handover": "introduced by the host",
+    "addressed": "addressed by name",
+    "self_intro": "introduced themselves",
+    "thanks_host": "thanked the host",
+    "continuation": "continues the previous turn",
+    "host_question": "the host's question",
+}
 templates.env.filters["mark"] = mark
 
 PAGE_SIZE = 20
@@ -162,10 +173,11 @@ def search_page(
     event: Annotated[str, Query(max_length=200)] = "",
     forum: Annotated[str, Query(max_length=200)] = "",
     speaker: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[str, Query(max_length=40, description="talk, conversation, panel or forum")] = "",
     talk: Annotated[str, Query(max_length=200)] = "",
     sort: Literal["relevance", "programme"] = "relevance",
 ) -> Response:
-    filters = {"event": event, "forum": forum, "speaker": speaker, "talk": talk}
+    filters = {"event": event, "forum": forum, "speaker": speaker, "kind": kind, "talk": talk}
     result = search(session.connection(), q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, filters=filters, sort=sort)
     active = {k: v for k, v in filters.items() if v}
     pages_total = min(MAX_PAGE, ceil((result.total + result.related_total) / PAGE_SIZE))

@@ -131,3 +131,40 @@ def test_zero_result_page_suggests_and_offers_to_drop_a_filter(client):
 def test_question_page_shows_the_related_section(client):
     html = client.get("/search", params={"q": "大模型会不会取代程序员"}).text
     assert "Related: segments with most of the words" in html
+
+
+def test_forum_page_lists_its_sub_talks_with_anchors(client):
+    html = client.get("/talks/BV1iT421k7Bv-p36").text
+    assert 'class="toc"' in html and 'id="c2"' in html and 'href="#c2"' in html
+    assert "张鹏" in html and "whole forum" in html
+
+
+def test_segments_show_who_speaks_and_how_sure(client):
+    html = client.get("/talks/BV1uH4y1w77V-p4").text
+    assert 'class="who"' in html and "named in the heading" in html
+
+
+def test_api_talk_gives_attribution_and_chapters(client):
+    body = client.get("/api/talks/BV1iT421k7Bv-p36").json()
+    assert body["kind"] == "forum" and body["chapters"][1]["start_segment"] == 20
+    assert body["chapters"][1]["url"] == "/talks/BV1iT421k7Bv-p36#c2"
+    segment = body["segments"][59]
+    assert (segment["speaker"], segment["method"]) == ("张鹏", "handover") and 0 < segment["confidence"] <= 1
+
+
+def test_speaker_filter_uses_attributed_segments(client):
+    body = client.get("/api/search", params={"q": "大模型", "speaker": "张鹏", "limit": 100}).json()
+    talks = {hit["talk_id"] for hit in body["results"]}
+    assert "BV1iT421k7Bv-p36" in talks and all(hit["speaker"] == "张鹏" for hit in body["results"])
+
+
+def test_kind_filter(client):
+    body = client.get("/api/search", params={"q": "大模型", "kind": "panel", "limit": 100}).json()
+    assert body["total"] > 0
+    kinds = {t["id"]: t["kind"] for t in client.get("/api/talks").json()}
+    assert {kinds[hit["talk_id"]] for hit in body["results"]} == {"panel"}
+
+
+def test_speaker_page_lists_attributed_segments(client):
+    html = client.get("/speakers/王海峰").text
+    assert "Attributed segments (63)" in html and "#s1" in html

@@ -1,0 +1,127 @@
+"""What every search needs to know about the catalogue, and the filters built on it.
+
+Talk-level filters (event, forum, kind, talk) pick talks; the speaker filter picks
+segments by who was worked out to speak them (see structure.py), since in a
+panel or a forum recording most of the words are not the named person's.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine
+
+from app.text import add_words, normalize
+
+
+@dataclass
+class TalkFacts:
+    title: str
+    event: str | None
+    forum: str | None
+    kind: str
+    speakers: list[tuple[str, str]]  # (id, name) from the heading and the host's hand-overs
+
+    @property
+    def metadata(self) -> str:
+        return normalize(" ".join([self.title, *(name for _, name in self.speakers)]))
+
+
+class Catalogue:
+    """Talks, speakers and vocabulary of one database, loaded once per published file."""
+
+    def __init__(self, connection: Connection) -> None:
+        speakers: dict[str, list[tuple[str, str]]] = {}
+        for talk_id, speaker_id, name in connection.exec_driver_sql(
+            "SELECT ts.talk_id, sp.id, sp.name FROM talkspeaker ts JOIN speaker sp ON sp.id = ts.speaker_id "
+            "ORDER BY ts.position"
+        ):
+            speakers.setdefault(talk_id, []).append((speaker_id, name))
+        self.talks = {
+            talk_id: TalkFacts(title, event, forum, kind, speakers.get(talk_id, []))
+            for talk_id, title, event, forum, kind in connection.exec_driver_sql(
+                "SELECT id, title, event, forum, kind FROM talk ORDER BY position"
+            )
+        }
+        self.speakers: dict[str, tuple[str, list[str]]] = {
+            speaker_id: (name, [a for a in aliases.split(" | ") if a])
+            for speaker_id, name, aliases in connection.exec_driver_sql("SELECT id, name, aliases FROM speaker")
+        }
+        self.speaker_names = sorted(name for name, _ in self.speakers.values())
+        add_words(self.speaker_names, tag="nr")  # so queries cut names the way ingest did
+        self._vocabulary: list[str] | None = None
+
+    def vocabulary(self, connection: Connection) -> list[str]:
+        """Index words seen in at least two segments, for "did you mean" suggestions."""
+        if self._vocabulary is None:
+            connection.exec_driver_sql(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_vocabulary USING fts5vocab(main, segment_words, row)"
+            )
+            self._vocabulary = [
+                term
+                for (term,) in connection.exec_driver_sql(
+                    "SELECT term FROM temp.word_vocabulary WHERE doc >= 2 AND length(term) >= 2"
+                )
+            ]
+        return self._vocabulary
+
+    def matching_speakers(self, wanted: str) -> list[str]:
+        """Speaker ids for a typed name: exact name, id or heard alias first, else part of a name."""
+        key = normalize(wanted)
+        exact = [
+            sid
+            for sid, (name, aliases) in self.speakers.items()
+            if key in {normalize(sid), normalize(name), *map(normalize, aliases)}
+        ]
+        if exact or len(key) < 2:
+            return exact
+        return [
+            sid for sid, (name, aliases) in self.speakers.items() if any(key in normalize(n) for n in [name, *aliases])
+        ]
+
+
+_catalogues: weakref.WeakKeyDictionary[Engine, Catalogue] = weakref.WeakKeyDictionary()
+
+
+def catalogue(connection: Connection) -> Catalogue:
+    """The catalogue of the database this connection reads, cached per engine (one per published file)."""
+    found = _catalogues.get(connection.engine)
+    if found is None:
+        found = _catalogues[connection.engine] = Catalogue(connection)
+    return found
+
+
+@dataclass
+class Restriction:
+    """The talks and speakers a set of filters leaves; None means unrestricted."""
+
+    talks: list[str] | None = None
+    speakers: list[str] | None = None
+
+    def where(self) -> tuple[str, list[str]]:
+        """A WHERE clause over segments aliased `s`."""
+        conditions, params = [], []
+        for column, allowed in (("s.talk_id", self.talks), ("s.speaker_id", self.speakers)):
+            if allowed is not None:
+                conditions.append(f"{column} IN ({','.join('?' * len(allowed))})" if allowed else "0")
+                params.extend(allowed)
+        return ("WHERE " + " AND ".join(conditions), params) if conditions else ("", [])
+
+
+def restrict(facts: Catalogue, filters: dict[str, str]) -> Restriction:
+    """Turn event/forum/kind/talk filters (any case, part of the name) and a speaker filter into a Restriction."""
+    wanted = {name: normalize(value) for name, value in filters.items() if value}
+    restriction = Restriction()
+    if wanted.keys() & {"talk", "event", "forum", "kind"}:
+        restriction.talks = [
+            talk_id
+            for talk_id, talk in facts.talks.items()
+            if ("talk" not in wanted or filters["talk"] == talk_id)
+            and ("event" not in wanted or wanted["event"] in normalize(talk.event or ""))
+            and ("forum" not in wanted or wanted["forum"] in normalize(talk.forum or ""))
+            and ("kind" not in wanted or wanted["kind"] == talk.kind)
+        ]
+    if "speaker" in wanted:
+        restriction.speakers = facts.matching_speakers(filters["speaker"])
+    return restriction

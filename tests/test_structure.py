@@ -1,0 +1,69 @@
+"""Talk kinds and who speaks each segment, on the bundled talks."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from app.parsing import parse_heading
+from app.structure import talk_kind
+
+
+@pytest.mark.parametrize(
+    "heading,kind",
+    [
+        ("2024北京智源大会-大模型前沿探索 - P7：圆桌讨论;主持人 - 智源社区 - BV1yS411A73A", "panel"),
+        ("2024北京智源大会-开幕式及全体大会 - P1：智源进展报告：王仲远 - 智源社区 - BV1uH4y1w77V", "talk"),
+        (
+            "2024北京智源大会-开幕式及全体大会 - P2：主题报告：多模态大模型-主旨演讲：Aditya Rameah-对话嘉宾：谢赛宁"
+            " - 智源社区 - BV1uH4y1w77V",
+            "conversation",
+        ),
+        (
+            "2024北京智源大会-开幕式及全体大会 - P3：主题讨论：通用人工智能-环节1：Fireside Chat-李开复-张亚勤"
+            " - 智源社区 - BV1uH4y1w77V",
+            "panel",
+        ),
+    ],
+)
+def test_kind_from_the_heading(heading, kind):
+    assert talk_kind(parse_heading(heading), []) == kind
+
+
+def kinds(db) -> dict[str, str]:
+    with sqlite3.connect(db) as connection:
+        return dict(connection.execute("SELECT id, kind FROM talk"))
+
+
+def test_bundled_talk_kinds(bundled_db):
+    found = kinds(bundled_db)
+    assert found["BV1iT421k7Bv-p3"] == found["BV1iT421k7Bv-p31"] == found["BV1iT421k7Bv-p36"] == "forum"
+    assert found["BV1uH4y1w77V-p5"] == found["BV1zE421N7UJ-p8"] == "panel"
+    assert found["BV1uH4y1w77V-p4"] == found["BV1zE421N7UJ-p7"] == "talk"
+
+
+def test_single_speaker_talk_is_attributed_from_the_heading(bundled_db):
+    with sqlite3.connect(bundled_db) as connection:
+        rows = connection.execute(
+            "SELECT DISTINCT speaker_id, method FROM segment WHERE talk_id = 'BV1uH4y1w77V-p4'"
+        ).fetchall()
+    assert rows == [("王海峰", "heading")]
+
+
+def test_forum_segments_take_the_speaker_the_host_introduced(bundled_db):
+    with sqlite3.connect(bundled_db) as connection:
+        chapters = connection.execute(
+            "SELECT start_segment, speaker_id FROM chapter WHERE talk_id = 'BV1iT421k7Bv-p36' ORDER BY number"
+        ).fetchall()
+        speaker = connection.execute(
+            "SELECT speaker_id, method FROM segment WHERE talk_id = 'BV1iT421k7Bv-p36' AND number = 60"
+        ).fetchone()
+    assert (20, "张鹏") in chapters and (655, "涂存超") in chapters
+    assert speaker == ("张鹏", "handover")
+
+
+def test_a_person_heard_in_a_forum_is_the_same_record_as_in_a_heading(bundled_db):
+    with sqlite3.connect(bundled_db) as connection:
+        talks = connection.execute("SELECT talk_id, source FROM talkspeaker WHERE speaker_id = '张鹏'").fetchall()
+    assert ("BV1uH4y1w77V-p5", "heading") in talks and ("BV1iT421k7Bv-p36", "handover") in talks
