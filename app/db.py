@@ -20,12 +20,15 @@ from app import models  # noqa: F401  (registers the tables)
 # jieba search-mode tokens, stored so rows can be deleted and ranked with bm25.
 # A character per token: exact matching of one- and two-character terms.
 # Trigrams over normalised text: exact substring matching of longer terms.
+# Folded pinyin syllables (sounds.py): where the text sounds like a query, 端测 for 端侧.
 FULL_TEXT_TABLES = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_words USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 0')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_chars USING fts5("
     "chars, content = '', tokenize = \"unicode61 remove_diacritics 0 categories 'L* N* M* P* S* Co'\")",
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_trigrams USING fts5("
     "text, content = '', tokenize = 'trigram case_sensitive 1')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS segment_sounds USING fts5("
+    "sounds, content = '', tokenize = 'unicode61 remove_diacritics 0')",
 )
 
 

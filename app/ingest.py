@@ -27,10 +27,13 @@ from app.db import create_schema, writable_engine
 from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
 from app.names import fold
 from app.parsing import ParsedTalk, Person, TranscriptError, looks_like_person, parse_transcript
+from app.sounds import sound_tokens
 from app.structure import analyse
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md"}
-SCHEMA_VERSION = "2"
+# (table, column, position in _index_forms' tuple + 1) of the indexes that store no text
+CONTENTLESS_INDEXES = (("segment_trigrams", "text", 1), ("segment_chars", "chars", 2), ("segment_sounds", "sounds", 3))
+SCHEMA_VERSION = "3"
 
 
 @dataclass
@@ -197,18 +200,12 @@ def _delete_file(session: Session, name: str) -> None:
             f"({','.join('?' * len(talk_ids))}))",
             tuple(talk_ids),
         )
-        index_rows = []
-        for row_id, display_text in rows:
-            normalized = text.normalize(display_text)
-            index_rows.append((row_id, normalized, text.char_tokens(normalized)))
-        connection.exec_driver_sql(
-            "INSERT INTO segment_trigrams(segment_trigrams, rowid, text) VALUES ('delete', ?, ?)",
-            [(r, n) for r, n, _ in index_rows],
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO segment_chars(segment_chars, rowid, chars) VALUES ('delete', ?, ?)",
-            [(r, c) for r, _, c in index_rows],
-        )
+        index_rows = [(row_id, *_index_forms(display_text)) for row_id, display_text in rows]
+        for table, column, position in CONTENTLESS_INDEXES:
+            connection.exec_driver_sql(
+                f"INSERT INTO {table}({table}, rowid, {column}) VALUES ('delete', ?, ?)",
+                [(row[0], row[position]) for row in index_rows],
+            )
         for table in (Segment, Slide, TalkSpeaker, Chapter):
             session.execute(delete(table).where(table.talk_id.in_(talk_ids)))  # type: ignore[attr-defined]
         session.execute(delete(Talk).where(Talk.id.in_(talk_ids)))  # type: ignore[attr-defined]
@@ -261,10 +258,11 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
         )
     )
     speaker_ids = _add_participants(session, identifier, heading.people, structure.chapters)
-    segment_rows, word_rows, trigram_rows, char_rows = [], [], [], []
+    segment_rows, word_rows, index_rows = [], [], []
     for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
         row_id = next_id + number - 1
-        normalized = text.normalize(display_text)
+        forms = _index_forms(display_text)
+        index_rows.append((row_id, *forms))
         segment_rows.append(
             {
                 "id": row_id,
@@ -277,15 +275,15 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
                 "turn_inside": who.turn_inside,
             }
         )
-        word_rows.append((row_id, " ".join(text.words(normalized))))
-        trigram_rows.append((row_id, normalized))
-        char_rows.append((row_id, text.char_tokens(normalized)))
+        word_rows.append((row_id, " ".join(text.words(forms[0]))))
     if segment_rows:
         session.execute(insert(Segment), segment_rows)
         connection = session.connection()
         connection.exec_driver_sql("INSERT INTO segment_words(rowid, tokens) VALUES (?, ?)", word_rows)
-        connection.exec_driver_sql("INSERT INTO segment_trigrams(rowid, text) VALUES (?, ?)", trigram_rows)
-        connection.exec_driver_sql("INSERT INTO segment_chars(rowid, chars) VALUES (?, ?)", char_rows)
+        for table, column, position in CONTENTLESS_INDEXES:
+            connection.exec_driver_sql(
+                f"INSERT INTO {table}(rowid, {column}) VALUES (?, ?)", [(row[0], row[position]) for row in index_rows]
+            )
     if parsed.slides:
         session.execute(
             insert(Slide),
@@ -311,6 +309,16 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
             ],
         )
     return next_id + len(texts)
+
+
+def _index_forms(display_text: str) -> tuple[str, str, str]:
+    """What the contentless indexes hold for a segment: normalised text, its characters, its sounds.
+
+    Deleting from a contentless index needs exactly these values again, so they are
+    always derived from the stored display text by this one function.
+    """
+    normalized = text.normalize(display_text)
+    return normalized, text.char_tokens(normalized), sound_tokens(normalized)
 
 
 def _add_participants(

@@ -1,7 +1,8 @@
 """Text normalisation and tokenising, shared by ingest and search so both sides agree.
 
 `normalize` defines what "contains" means for search: NFKC (full-width → half-width),
-lower case, whitespace runs folded to one space. Every index is built over it.
+traditional → simplified characters, lower case, whitespace runs folded to one space.
+Every index is built over it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import opencc
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -27,7 +29,7 @@ _NOISE = re.compile(
 _SPACES = re.compile(r"\s+")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Bump when `normalize` changes: databases built with another version are rebuilt in full.
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
 # Stands for a space in the character index, so "a b" and "ab" stay different.
 SPACE_TOKEN = "\u2581"
 
@@ -46,8 +48,23 @@ def clean(paragraph: str) -> str:
     return cleaned or paragraph.strip()
 
 
+@lru_cache(maxsize=1)
+def _simplified() -> dict[int, str]:
+    """Traditional → simplified, character by character, from OpenCC's dictionary (one-to-one only)."""
+    table: dict[int, str] = {}
+    dictionary = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    for line in dictionary.read_text(encoding="utf-8").splitlines():
+        traditional, _, simplified = line.partition("\t")
+        first = simplified.split(" ")[0]
+        if len(traditional) == 1 and len(first) == 1 and first != traditional:
+            table[ord(traditional)] = first
+    return table
+
+
 def normalize(text: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", _NOISE.sub("", text)).lower()).strip()
+    """The form every index and every query is compared in: 謝謝ＡＩ → 谢谢ai."""
+    folded = unicodedata.normalize("NFKC", _NOISE.sub("", text)).translate(_simplified()).lower()
+    return _SPACES.sub(" ", folded).strip()
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -67,7 +84,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
                 offsets.append(index)
             previous_space = True
             continue
-        folded = unicodedata.normalize("NFKC", char).lower()
+        folded = unicodedata.normalize("NFKC", char).translate(_simplified()).lower()
         for piece in folded:
             if piece.isspace():
                 if previous_space:

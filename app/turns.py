@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.names import Mention, NameForm, learn_names, match_forms, name_forms
 from app.text import clean
@@ -58,7 +58,7 @@ _REFERENCE_AFTER = re.compile(
     r"^\s*(?:刚才|刚刚|刚|说|讲|提|也|还|都|的(?!(?:一个)?问题)|之前|师兄|师姐|他们|观点|意见|和|跟|以及|、)"
 )
 _LEAD = re.compile(
-    r"(?:好|那|请|由|从|给|有请|请教一下|问一下|问问|想问|我不知道|所以|然后|这次由|那我们请)[\s，、。啊呃嗯哈的]*$"
+    r"(?:好|那|请|由|从|给|有请|请教一下|问一下|问问|想问|我不知道|然后|这次由|那我们请)[\s，、。啊呃嗯哈的]*$"
 )
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；\n])[\s啊呃嗯哈呵]*$")
 _AFTER_PAUSE = re.compile(r"^[\s啊呃嗯哈呀]*[，,]")
@@ -73,7 +73,7 @@ _HOSTY = re.compile(
     r"^(?:您|你|咱们|那我|我不知道|我想|我也想|所以|请|然后|亦或|或者|还是|以及|包括|因为|而且|比如|尤其)"
 )
 _ASKING = re.compile(r"您|你|咱们|我不知道|请问|请教|想问")
-_OPENER = re.compile(r"^(?:对|好的|是的|没错|谢谢|感谢|首先|我(?!不知道|想|也想|们))")
+_OPENER = re.compile(r"^(?:对|好的|是的|没错|(?:非常)?(?:谢谢|感谢)|首先|我(?!不知道|想|也想|们))")
 # Signs that an answer is over, and signs that the host speaks.
 _END_MARKER = re.compile(
     r"(?:先|就)?说(?:这么多|到这里?)|这个?是我的(?:一个)?(?:观点|理解|见解|输入|回答|看法|想法)"
@@ -121,23 +121,35 @@ class _Turn:
 
 @dataclass(frozen=True)
 class _Cast:
-    host: str
+    host: str  # the host's name, or HOST_PLACEHOLDER
     guests: list[str]
     forms: list[NameForm]
     learned: bool
+    label_host: bool  # False when the heading names the speakers but no host: nobody may be hosting
 
 
 def attribute_panel(paragraphs: list[str], people: list[tuple[str, str]]) -> list[Attribution]:
     """people: (name, role) pairs from the heading, role in host/guest/speaker/keynote/questioner.
 
-    Returns one Attribution per paragraph. When the heading names no host, the
-    host's paragraphs are labelled HOST_PLACEHOLDER; when it names no panelists,
-    their names are learned from the text as the host says them (e.g. 双永).
+    Returns one Attribution per paragraph. When the heading names nobody (圆桌讨论;主持人),
+    the panelists' names are learned from the text as the host says them (e.g. 双永)
+    and the host's paragraphs are labelled HOST_PLACEHOLDER. When it names the
+    speakers but no host (a fireside chat), the host's part gets speaker None.
     """
     text, starts = _join(paragraphs)
     cast = _cast(text, people)
     turns = _timeline(text, _cues(text, cast), cast)
-    return [_attribute(text, starts, index, turns) for index in range(len(paragraphs))]
+    attributions, introduced = [], set()
+    for index in range(len(paragraphs)):
+        attribution, number = _attribute(text, starts, index, turns)
+        if attribution.speaker == cast.host and not cast.label_host:
+            attribution = Attribution(None, None, 0.0, attribution.turn_starts_inside)
+        elif number in introduced and attribution.method != "host_question":
+            attribution = replace(attribution, method="continuation")
+        if number is not None:
+            introduced.add(number)
+        attributions.append(attribution)
+    return attributions
 
 
 def _join(paragraphs: list[str]) -> tuple[str, list[int]]:
@@ -157,10 +169,10 @@ def _cast(text: str, people: list[tuple[str, str]]) -> _Cast:
     guests = [name for name, role in people if role != "host"]
     named = [host] if host else []
     if guests:
-        return _Cast(host or HOST_PLACEHOLDER, guests, name_forms(guests + named), learned=False)
+        return _Cast(host or HOST_PLACEHOLDER, guests, name_forms(guests + named), False, label_host=bool(host))
     learned = learn_names(text)
     forms = [form for forms in learned.values() for form in forms] + name_forms(named)
-    return _Cast(host or HOST_PLACEHOLDER, list(learned), forms, learned=True)
+    return _Cast(host or HOST_PLACEHOLDER, list(learned), forms, True, label_host=True)
 
 
 # --- cues --------------------------------------------------------------------------------------
@@ -284,24 +296,30 @@ def _timeline(text: str, cues: list[_Cue], cast: _Cast) -> list[_Turn]:
         elif cue.kind == "self_intro":
             _start(turns, _Turn(_clause_start(text, cue.start), cue.name, "self_intro", opening=(cue.start, cue.score)))
         elif cue.kind == "thanks_host" and current.speaker == cast.host:
-            _start(turns, _Turn(cue.start, None, "thanks_host"))
-        elif cue.kind == "end" and current.speaker != cast.host:
-            _start(turns, _Turn(cue.end, None, None))
+            _start(turns, _Turn(cue.start, None, None))  # someone answers, we do not know who
+        elif cue.kind == "end" and current.speaker != cast.host and _said(text[current.start : cue.start]) >= MIN_PART:
+            _start(turns, _Turn(cue.end, None, None))  # an answer ended; whoever speaks next is unnamed yet
     for turn, following in zip(turns, turns[1:], strict=False):
         turn.end, turn.marked_end = following.start, following.marked_start and not turn.opens_round
-    turns[-1].end = len(text)
+    turns[-1].end, turns[-1].marked_end = len(text), False  # the end of the talk says nothing about who spoke
     _complete_rounds(text, turns, cast)
     return turns
 
 
 def _start(turns: list[_Turn], turn: _Turn) -> None:
-    """Begin a new turn, unless it only repeats the current speaker; one at the same place replaces it."""
+    """Begin a new turn; one at the same place replaces the current one.
+
+    A cue for the speaker who is already speaking (谢谢大家 in the host's closing
+    words) starts nothing but confirms them there.
+    """
     current = turns[-1]
     if turn.start <= current.start:
         if turn.speaker is not None or current.speaker is None:
             turns[-1] = turn
     elif turn.speaker != current.speaker or turn.speaker is None:
         turns.append(turn)
+    elif turn.opening:
+        current.closing = turn.opening
 
 
 def _thanks_turns_to(text: str, cue: _Cue, current: _Turn, cast: _Cast, limit: int, cues: list[_Cue]) -> bool:
@@ -377,7 +395,7 @@ def _answer_start(text: str, position: int, limit: int, cues: list[_Cue]) -> tup
         if not words:
             continue
         question = bool(_QUESTION.search(words))
-        if index == 0 and not _OPENER.match(words) or _HOSTY.match(words) or question:
+        if (index == 0 and not _OPENER.match(words)) or _HOSTY.match(words) or question:
             asked = asked or question
             continue
         if (_OPENER.match(words) or asked) and not _interjection(clauses[index + 1 : index + 2]):
@@ -511,8 +529,12 @@ def _clause_start(text: str, position: int) -> int:
 # --- paragraphs --------------------------------------------------------------------------------
 
 
-def _attribute(text: str, starts: list[int], index: int, turns: list[_Turn]) -> Attribution:
-    """The speaker who says most of the paragraph, if the evidence for them is strong enough."""
+def _attribute(text: str, starts: list[int], index: int, turns: list[_Turn]) -> tuple[Attribution, int | None]:
+    """The speaker who says most of the paragraph if the evidence for them is strong enough, and their turn.
+
+    The method is the one that found the turn; the caller says "continuation"
+    for the turn's later paragraphs.
+    """
     low, high = starts[index], starts[index + 1]
     parts = {
         number: count
@@ -520,20 +542,19 @@ def _attribute(text: str, starts: list[int], index: int, turns: list[_Turn]) -> 
         if (count := _said(text[max(low, turn.start) : min(high, turn.end)]))
     }
     if not parts:
-        return Attribution(None, None, 0.0)
+        return Attribution(None, None, 0.0), None
     said: Counter[str | None] = Counter()
     for number, count in parts.items():
         said[turns[number].speaker] += count
     inside = len(said) > 1 and sum(1 for count in parts.values() if count >= MIN_PART) > 1
     speaker, count = said.most_common(1)[0]
     if speaker is None:
-        return Attribution(None, None, 0.0, inside)
-    turn = turns[max((n for n in parts if turns[n].speaker == speaker), key=parts.__getitem__)]
-    confidence = round(_confidence(turn, starts, index) * _share_factor(count / sum(parts.values())), 3)
+        return Attribution(None, None, 0.0, inside), None
+    number = max((n for n in parts if turns[n].speaker == speaker), key=parts.__getitem__)
+    confidence = round(_confidence(turns[number], starts, index) * _share_factor(count / sum(parts.values())), 3)
     if confidence < THRESHOLD:
-        return Attribution(None, None, confidence, inside)
-    first = low <= turn.start < high or turn.method == "host_question"
-    return Attribution(speaker, turn.method if first else "continuation", confidence, inside)
+        return Attribution(None, None, confidence, inside), None
+    return Attribution(speaker, turns[number].method, confidence, inside), number
 
 
 def _confidence(turn: _Turn, starts: list[int], index: int) -> float:
@@ -546,11 +567,11 @@ def _confidence(turn: _Turn, starts: list[int], index: int) -> float:
     if turn.opening:
         position, score = turn.opening
         decay = SLOW_DECAY if turn.marked_end or turn.closing else FAST_DECAY
-        found = score * decay ** max(0, index - _paragraph(starts, position))
+        found = score * decay ** abs(index - _paragraph(starts, position))
     if turn.closing:
         position, score = turn.closing
         decay = SLOW_DECAY if turn.marked_start or turn.opening else FAST_DECAY
-        found = max(found, score * decay ** max(0, _paragraph(starts, position) - index))
+        found = max(found, score * decay ** abs(_paragraph(starts, position) - index))
     return found
 
 

@@ -1,0 +1,45 @@
+"""Known equivalents of terms, from the user-editable list `data/aliases.txt`.
+
+One line per term: the canonical form first, then its variants, separated by
+` | ` (`mixture of experts | MoE | 混合专家`). Misheard forms (skin law), translations
+(羊驼 for Alpaca) and abbreviations all belong there; matching ignores case and width.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from app.text import DATA_DIR, normalize
+
+ALIASES_FILE = DATA_DIR / "aliases.txt"
+
+
+def parse_aliases(text: str) -> list[list[str]]:
+    """Groups of normalised equivalent forms, canonical first; comments and blank lines skipped."""
+    groups = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        forms = [normalize(form) for form in line.split("|")]
+        forms = [form for i, form in enumerate(forms) if form and form not in forms[:i]]
+        if len(forms) >= 2:
+            groups.append(forms)
+    return groups
+
+
+@lru_cache(maxsize=4)
+def _groups(path: Path, modified: float) -> list[list[str]]:
+    return parse_aliases(path.read_text(encoding="utf-8"))
+
+
+def equivalents(term: str, path: Path = ALIASES_FILE) -> list[str]:
+    """Other forms of a normalised term (every group it belongs to), re-read when the file changes."""
+    if not path.exists():
+        return []
+    found: list[str] = []
+    for group in _groups(path, path.stat().st_mtime):
+        if term in group:
+            found += [form for form in group if form != term and form not in found]
+    return found

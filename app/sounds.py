@@ -1,0 +1,67 @@
+"""How text sounds: toneless pinyin with the pairs speech recognisers confuse folded together.
+
+端侧 and 端测 both sound "duan ce"; 植麟 (zhi lin) and 志玲 (zhi ling) fold to the same
+"zi lin". Both ingest (the sound index) and search use these functions. Pure.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pypinyin import lazy_pinyin
+
+BREAK = "qq"  # not a syllable: stands between runs of Chinese characters in the sound index
+
+
+def fold(syllable: str) -> str:
+    """A toneless syllable with the commonly confused sounds merged: zhi→zi, neng→len, ling→lin."""
+    for retroflex in ("zh", "ch", "sh"):
+        if syllable.startswith(retroflex):
+            syllable = syllable[0] + syllable[2:]
+            break
+    if syllable.startswith("n") and len(syllable) > 1:
+        syllable = "l" + syllable[1:]
+    if syllable.endswith("ng") and not syllable.endswith("ong"):
+        syllable = syllable[:-1]
+    return syllable
+
+
+def is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+@cache
+def syllable(char: str) -> str:
+    """The toneless pinyin of one character in its most common reading."""
+    return lazy_pinyin(char)[0]
+
+
+@cache
+def folded(char: str) -> str:
+    return fold(syllable(char))
+
+
+def sound_tokens(normalized: str) -> str:
+    """The folded syllables of a text's Chinese characters, other characters as breaks, for FTS5."""
+    tokens: list[str] = []
+    for char in normalized:
+        if is_han(char):
+            tokens.append(folded(char))
+        elif tokens and tokens[-1] != BREAK:
+            tokens.append(BREAK)
+    return " ".join(tokens)
+
+
+def sounds_like(a: str, b: str) -> bool:
+    """Same length, every character Chinese, the same folded syllables: 端侧 ~ 端测, 张鹏 ~ 章朋."""
+    return len(a) == len(b) and all(is_han(c) for c in a + b) and [folded(c) for c in a] == [folded(c) for c in b]
+
+
+def closeness(query: str, heard: str) -> float:
+    """1.0 for the same characters, less for the same toneless pinyin, less again for folded-only matches."""
+    if query == heard:
+        return 1.0
+    same = sum(1 for q, h in zip(query, heard, strict=False) if q == h)
+    toneless = sum(1 for q, h in zip(query, heard, strict=False) if q != h and syllable(q) == syllable(h))
+    folded_only = len(query) - same - toneless
+    return round((same + 0.85 * toneless + 0.7 * folded_only) / len(query), 3)
