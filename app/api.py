@@ -100,13 +100,18 @@ class HitOut(BaseModel):
     text: str
     snippet: str
     url: str
-    match: str
+    match: str = Field(description="exact, alias, sounds_like, fuzzy or related")
+    heard: str | None = Field(None, description="for approximate matches: the form found in the text")
     score: float
 
 
 class SearchOut(BaseModel):
     query: str
-    total: int
+    total: int = Field(description="segments containing every term exactly")
+    approximate_total: int | None = Field(
+        None, description="segments matching a likely mis-transcription; null when the page was full of exact matches"
+    )
+    related_total: int = Field(0, description="segments holding most of the query's meaningful words")
     results: list[HitOut]
 
 
@@ -207,5 +212,7 @@ def search_segments(
     return SearchOut(
         query=q,
         total=result.total,
+        approximate_total=result.approximate_total,
+        related_total=result.related_total,
         results=[HitOut(**vars(hit), url=hit.url) for hit in result.hits],
     )

@@ -51,6 +51,7 @@ class Catalogue:
         self.speaker_names = sorted(name for name, _ in self.speakers.values())
         add_words(self.speaker_names, tag="nr")  # so queries cut names the way ingest did
         self._vocabulary: list[str] | None = None
+        self._latin: list[str] | None = None
 
     def vocabulary(self, connection: Connection) -> list[str]:
         """Index words seen in at least two segments, for "did you mean" suggestions."""
@@ -65,6 +66,12 @@ class Catalogue:
                 )
             ]
         return self._vocabulary
+
+    def latin_words(self, connection: Connection) -> list[str]:
+        """English words of the index, for finding misspellings of a query word."""
+        if self._latin is None:
+            self._latin = [w for w in self.vocabulary(connection) if w.isascii() and w.isalpha() and len(w) >= 3]
+        return self._latin
 
     def matching_speakers(self, wanted: str) -> list[str]:
         """Speaker ids for a typed name: exact name, id or heard alias first, else part of a name."""

@@ -17,18 +17,17 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from app import text
-from app.chapters import Chapter as ChapterFound
 from app.db import create_schema, writable_engine
 from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
-from app.names import fold
-from app.parsing import ParsedTalk, Person, TranscriptError, looks_like_person, parse_transcript
-from app.sounds import sound_tokens
-from app.structure import analyse
+from app.names import TITLES
+from app.parsing import ParsedTalk, Person, TranscriptError, parse_transcript
+from app.sounds import sound_tokens, sounds_like
+from app.structure import Structure, analyse
+from app.turns import HOST_PLACEHOLDER
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md"}
 # (table, column, position in _index_forms' tuple + 1) of the indexes that store no text
@@ -257,7 +256,7 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
             slide_count=len(parsed.slides),
         )
     )
-    speaker_ids = _add_participants(session, identifier, heading.people, structure.chapters)
+    speaker_ids = _add_participants(session, identifier, heading.people, structure)
     segment_rows, word_rows, index_rows = [], [], []
     for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
         row_id = next_id + number - 1
@@ -321,10 +320,11 @@ def _index_forms(display_text: str) -> tuple[str, str, str]:
     return normalized, text.char_tokens(normalized), sound_tokens(normalized)
 
 
-def _add_participants(
-    session: Session, talk: str, people: list[Person], chapters: list[ChapterFound]
-) -> dict[str, str]:
-    """Speaker rows for the heading's people and the speakers the host introduces; name → speaker id."""
+def _add_participants(session: Session, talk: str, people: list[Person], structure: Structure) -> dict[str, str]:
+    """Speaker rows for the heading's people, and for the people the host introduces or addresses.
+
+    Returns name → speaker id for every name the structure uses.
+    """
     ids: dict[str, str] = {}
     roles: list[tuple[str, str, str]] = []
     for person in people:
@@ -333,10 +333,14 @@ def _add_participants(
             session.flush()
         ids[person.name] = person.name
         roles.append((person.name, person.role, "heading"))
-    for chapter in chapters:
+    for chapter in structure.chapters:
         if chapter.speaker and chapter.kind == "talk" and chapter.speaker not in ids:
-            ids[chapter.speaker] = _speaker_heard(session, chapter.speaker, chapter.affiliation)
+            ids[chapter.speaker] = _speaker_heard(session, chapter.speaker, chapter.affiliation, talk)
             roles.append((ids[chapter.speaker], "speaker", "handover"))
+    for who in structure.speakers:  # panelists whose names the host said, when the heading gives none
+        if who.name and who.name not in ids and who.name != HOST_PLACEHOLDER:
+            ids[who.name] = _speaker_heard(session, who.name, None, talk)
+            roles.append((ids[who.name], "guest", "addressed"))
     seen = set()
     for position, (speaker_id, role, source) in enumerate(roles):
         if (speaker_id, role) not in seen:
@@ -346,18 +350,20 @@ def _add_participants(
     return ids
 
 
-def _sounds_alike(heard: str, name: str) -> bool:
-    """Same length and the same syllables once commonly confused sounds are folded: 张鹏 ~ 章鹏."""
-    if len(heard) != len(name) or not looks_like_person(heard) or not looks_like_person(name):
-        return False
-    return [fold(s) for s in lazy_pinyin(heard)] == [fold(s) for s in lazy_pinyin(name)]
+def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: str) -> str:
+    """The speaker a name heard in the text refers to: a known person who sounds the same, or a new one.
 
-
-def _speaker_heard(session: Session, heard: str, affiliation: str | None) -> str:
-    """The speaker a name heard in the text refers to: a known person who sounds the same, or a new one."""
+    A surname with a title (张老师) names someone only within one talk, so its record is that talk's own.
+    """
+    if heard.endswith(TITLES):
+        speaker_id = f"{heard}（{talk}）"
+        if session.get(Speaker, speaker_id) is None:
+            session.add(Speaker(id=speaker_id, name=heard, affiliation=affiliation))
+            session.flush()
+        return speaker_id
     known = session.get(Speaker, heard)
     if known is None:
-        known = next((sp for sp in session.scalars(select(Speaker)) if _sounds_alike(heard, sp.name)), None)
+        known = next((sp for sp in session.scalars(select(Speaker)) if sounds_like(heard, sp.name)), None)
     if known is None:
         known = Speaker(id=heard, name=heard, affiliation=affiliation)
         session.add(known)

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import jieba
+import jieba.posseg
 from pypinyin import lazy_pinyin
 from rapidfuzz.fuzz import ratio
 
 from app.parsing import looks_like_person, normalize_name
+from app.sounds import fold
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -231,19 +233,6 @@ def _sound_score(expected: str, heard: str) -> float | None:
     return None
 
 
-def fold(syllable: str) -> str:
-    """A toneless syllable with the commonly confused sounds merged: zhi→zi, neng→len, ling→lin."""
-    for retroflex in ("zh", "ch", "sh"):
-        if syllable.startswith(retroflex):
-            syllable = syllable[0] + syllable[2:]
-            break
-    if syllable.startswith("n") and len(syllable) > 1:
-        syllable = "l" + syllable[1:]
-    if syllable.endswith("ng") and not syllable.endswith("ong"):
-        syllable = syllable[:-1]
-    return syllable
-
-
 def _title_of(chars: str) -> str:
     return next(title for title in TITLES if chars.endswith(title))
 
@@ -266,19 +255,20 @@ def _after_title(text: str, position: int) -> int:
 
 @cache
 def _is_ordinary_word(word: str) -> bool:
-    """Whether jieba's dictionary knows word as a common word (大概, 智能), not a name."""
+    """Whether jieba's dictionary knows word as a common word (大概, 智能), not as a person's name (李娜)."""
     jieba.dt.check_initialized()
-    return jieba.dt.FREQ.get(word, 0) >= ORDINARY_WORD_FREQUENCY
+    common = jieba.dt.FREQ.get(word, 0) >= ORDINARY_WORD_FREQUENCY
+    return common and jieba.posseg.dt.word_tag_tab.get(word) != "nr"
 
 
 def learn_names(text: str) -> dict[str, list[NameForm]]:
     """Names the host says with a title, misheard variants merged: {name: its forms}.
 
-    A two-character name (双永, from 由双永博士) is named after its most frequent
-    variant, and variants that sound alike said with a title are one person
-    (赵健/赵建/再见, 双永/双云/宋永). A surname alone (那贺老师) is named with its
-    title (贺老师) unless a two-character name starts with it. An ordinary word
-    (再见) only joins a name heard otherwise, never starts one.
+    A name is called after its full form (宋双永博士) if heard, else its most
+    frequent variant (双永, from 由双永博士); variants that sound alike said with a
+    title are one person (赵健/赵建/再见, 双永/双云/宋永). A surname alone (那贺老师)
+    is named with its title (贺老师) unless a longer name starts with it. An
+    ordinary word (再见) only joins a name heard otherwise, never starts one.
     """
     heard: Counter[str] = Counter()
     titles: dict[str, Counter[str]] = defaultdict(Counter)
@@ -289,7 +279,9 @@ def learn_names(text: str) -> dict[str, list[NameForm]]:
             titles[variant][match.group(0)] += 1
     clusters: list[list[str]] = []
     ordinary = {variant for variant in heard if len(variant) > 1 and _is_ordinary_word(variant)}
-    for variant, _ in sorted(heard.most_common(), key=lambda item: (len(item[0]) == 1, item[0] in ordinary)):
+    # full names first, then two characters, then surnames; each by frequency; ordinary words last
+    ranked = sorted(heard.most_common(), key=lambda item: (item[0] in ordinary, len(item[0]) != 3, len(item[0]) == 1))
+    for variant, _ in ranked:
         home = next((cluster for cluster in clusters if any(_alike(variant, other) for other in cluster)), None)
         if home is not None:
             home.append(variant)
@@ -299,8 +291,16 @@ def learn_names(text: str) -> dict[str, list[NameForm]]:
 
 
 def _name_before(before: str) -> str | None:
-    """The name right before a title: two characters after a word that leads into a name, else a surname."""
-    two, one = before[-2:], before[-1:]
+    """The name right before a title, after a word that leads into a name: a full name, two characters, a surname."""
+    three, two, one = before[-3:], before[-2:], before[-1:]
+    if (
+        len(three) == 3
+        and three[0] not in _LEAD_CHARS
+        and _is_surname(three[0])
+        and all(_HAN.match(char) and char not in _NOT_NAME for char in three[1:])
+        and _INTO_NAME.search(before[:-3])
+    ):
+        return three
     if (
         len(two) == 2
         and all(_HAN.match(char) and char not in _NOT_NAME for char in two)

@@ -28,6 +28,7 @@ _TOKEN = re.compile(r'(-(?=[\w"])|)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
 class Term:
     text: str  # normalised, as matched against normalised segment text
     phrase: bool = False
+    talks: tuple[str, ...] | None = None  # only counts in these talks (a name heard where its speaker is)
 
 
 @dataclass

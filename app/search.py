@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
 from app import ranking
+from app.approximate import Variant, variants
 from app.filters import Catalogue, Restriction, restrict
 from app.filters import catalogue as facts_of
 from app.highlight import mark
@@ -44,7 +45,8 @@ class Hit:
     text: str
     snippet: str
     score: float
-    match: str = "exact"  # or "related": most, not all, of the query's words
+    match: str = "exact"  # alias, sounds_like, fuzzy (a variant of a term), related (most of the words)
+    heard: str | None = None  # for approximate matches: the form found in the text
 
     @property
     def url(self) -> str:
@@ -63,6 +65,8 @@ class SearchResult:
     query: Query
     total: int
     hits: list[Hit] = field(default_factory=list)
+    approximate_total: int | None = None  # None: not looked for, the page was full of exact matches
+    variants: list[Variant] = field(default_factory=list)
     related_total: int = 0
     related_words: list[str] = field(default_factory=list)
     facets: dict[str, list[Facet]] = field(default_factory=dict)
@@ -76,8 +80,16 @@ def _fts_phrase(value: str) -> str:
 def _term_sql(term: Term) -> tuple[str, str]:
     """SQL selecting the ids of segments that contain the term, and its parameter."""
     if len(term.text) >= 3:
-        return "SELECT rowid AS id FROM segment_trigrams WHERE segment_trigrams MATCH ?", _fts_phrase(term.text)
-    return "SELECT rowid AS id FROM segment_chars WHERE segment_chars MATCH ?", _fts_phrase(char_tokens(term.text))
+        sql, param = "SELECT rowid AS id FROM segment_trigrams WHERE segment_trigrams MATCH ?", _fts_phrase(term.text)
+    else:
+        sql, param = (
+            "SELECT rowid AS id FROM segment_chars WHERE segment_chars MATCH ?",
+            _fts_phrase(char_tokens(term.text)),
+        )
+    if term.talks is not None:
+        talks = ",".join("'" + talk.replace("'", "''") + "'" for talk in term.talks)
+        sql = f"SELECT id FROM segment WHERE talk_id IN ({talks}) AND id IN ({sql})"
+    return sql, param
 
 
 def _clause_sql(clause: Clause) -> tuple[str, list[str]]:
@@ -277,10 +289,64 @@ def search(
         result.hits = _page(connection, catalogue, exact, terms, sort=sort, limit=limit, offset=offset, match="exact")
 
     if len(result.hits) < limit and query.has_positive_terms:
+        _add_approximate(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
         _add_related(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
-    if result.total == 0 and result.related_total == 0:
+    if result.total == 0 and not result.approximate_total and result.related_total == 0:
         result.suggestions = suggestions(connection, query)
     return result
+
+
+def _negations(query: Query) -> tuple[str, list[str]]:
+    """SQL removing segments that contain an excluded term, and its parameters."""
+    clauses = [_clause_sql(c) for c in query.clauses if c.negated]
+    return "".join(" EXCEPT " + sql for sql, _ in clauses), [p for _, params in clauses for p in params]
+
+
+def _add_approximate(
+    connection: Connection,
+    catalogue: Catalogue,
+    result: SearchResult,
+    exact: _Scope,
+    *,
+    sort: Sort,
+    limit: int,
+    offset: int,
+) -> None:
+    """Append segments that match once a term is replaced by a known or likely mis-transcription."""
+    positives = [c for c in result.query.clauses if not c.negated]
+    expanded = []
+    for clause in positives:
+        found = [v for term in clause.alternatives for v in variants(connection, catalogue, term.text)]
+        result.variants += found
+        expanded.append(Clause([*clause.alternatives, *(Term(v.text, talks=v.talks) for v in found)]))
+    if not result.variants:
+        result.approximate_total = 0
+        return
+    pieces = [_clause_sql(clause) for clause in expanded]
+    negated, negated_params = _negations(result.query)
+    ids_sql = " INTERSECT ".join(sql for sql, _ in pieces) + f" EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
+    params = [p for _, clause_params in pieces for p in clause_params] + exact.ids_params + negated_params
+    scope = _Scope(ids_sql, params, exact.restriction)
+    result.approximate_total = sum(scope.counts(connection).values())
+    weights = {v.text: v.score for v in result.variants}
+    hits = _page(
+        connection,
+        catalogue,
+        scope,
+        [t.text for t in result.query.positive_terms] + list(weights),
+        sort=sort,
+        limit=limit - len(result.hits),
+        offset=max(0, offset - result.total),
+        match="approximate",
+        coverage_words=weights,
+    )
+    for hit in hits:
+        text = normalize(hit.text)
+        present = (v for v in result.variants if v.text in text and (v.talks is None or hit.talk_id in v.talks))
+        best = max(present, key=lambda v: v.score, default=None)
+        if best is not None:
+            hit.match, hit.heard = best.kind, best.text
+    result.hits += hits
 
 
 def _idf_weights(connection: Connection, terms: list[Term]) -> dict[str, float]:
@@ -313,8 +379,7 @@ def _add_related(
     needed = max(2, ceil(len(related_words) / 2))
     word_terms = [Term(w) for w in related_words]
     union = " UNION ALL ".join(_term_sql(t)[0] for t in word_terms)
-    negated = "".join(" EXCEPT " + _clause_sql(c)[0] for c in result.query.clauses if c.negated)
-    negated_params = [p for c in result.query.clauses if c.negated for p in _clause_sql(c)[1]]
+    negated, negated_params = _negations(result.query)
     ids_sql = (
         f"SELECT id FROM (SELECT id FROM ({union}) GROUP BY id HAVING count(*) >= {needed}) "
         f"EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
@@ -330,7 +395,7 @@ def _add_related(
         related_words,
         sort=sort,
         limit=limit - len(result.hits),
-        offset=max(0, offset - result.total),
+        offset=max(0, offset - result.total - (result.approximate_total or 0)),
         match="related",
         coverage_words=_idf_weights(connection, word_terms),
     )

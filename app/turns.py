@@ -40,7 +40,7 @@ ANSWER_WINDOW = 160  # characters after a hand-over searched for where the answe
 MARKER_NEAR = 24  # characters between an end-of-answer sign and a hand-over that it supports
 ADDRESS_MIN_SCORE = 3
 MIN_PART = 6  # characters a speaker needs inside a paragraph for the turn to count as starting there
-ROUND_BREAK = 40  # characters of the host that end a round of answers, and that an answer needs
+ROUND_BREAK = 40  # characters of the host that end a round of answers
 ROUND_SCORE = 0.75  # an answer named only by the order of a round
 
 _PUNCTUATION = r"[，。！？；,.!?;\n]"
@@ -490,11 +490,10 @@ def _rounds(text: str, turns: list[_Turn], host: str) -> list[list[_Turn]]:
     """The answers between the host's questions; a few words of the host (好，赵健博士) do not end a round."""
     rounds: list[list[_Turn]] = [[]]
     for turn in turns:
-        if _said(text[turn.start : turn.end]) < ROUND_BREAK:
-            continue
-        if turn.speaker == host:
+        said = _said(text[turn.start : turn.end])
+        if turn.speaker == host and said >= ROUND_BREAK:
             rounds.append([])
-        else:
+        elif turn.speaker != host and said >= MIN_PART:
             rounds[-1].append(turn)
     return [answers for answers in rounds if answers]
 

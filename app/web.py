@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import catalog, config, text
+from app import catalog, config, sounds, text
 from app.api import router as api_router
 from app.db import Database, DatabaseMissing
 from app.deps import SessionDep
@@ -30,6 +30,11 @@ logger = logging.getLogger(__name__)
 templates = Jinja2Templates(directory=str(config.TEMPLATES_DIR))
 templates.env.globals["role_labels"] = catalog.ROLE_LABELS
 templates.env.globals["kinds"] = KINDS
+templates.env.globals["match_labels"] = {
+    "alias": "known alias",
+    "sounds_like": "sounds alike",
+    "fuzzy": "similar spelling",
+}
 templates.env.globals["method_labels"] = {
     "heading": "named in the heading",
     "handover": "introduced by the host",
@@ -49,6 +54,7 @@ MAX_PAGE = 500
 async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     """Load jieba's dictionary before the first request rather than during it."""
     text.load_dictionary()
+    sounds.folded("中")  # loads pypinyin's dictionary
     yield
 
 
@@ -180,7 +186,8 @@ def search_page(
     filters = {"event": event, "forum": forum, "speaker": speaker, "kind": kind, "talk": talk}
     result = search(session.connection(), q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, filters=filters, sort=sort)
     active = {k: v for k, v in filters.items() if v}
-    pages_total = min(MAX_PAGE, ceil((result.total + result.related_total) / PAGE_SIZE))
+    shown = result.total + (result.approximate_total or 0) + result.related_total
+    pages_total = min(MAX_PAGE, ceil(shown / PAGE_SIZE))
 
     def page_url(number: int, *, sort: str = sort, drop: str | None = None, add: dict | None = None) -> str:
         kept = {k: v for k, v in {**active, **(add or {})}.items() if k != drop}

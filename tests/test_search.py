@@ -128,5 +128,5 @@ def test_facets_count_the_current_matches(connection):
 
 
 def test_zero_results_suggest_close_words(connection):
-    result = search(connection, "大模形")
+    result = search(connection, "模型xyz")
     assert result.total == 0 and "大模型" in result.suggestions

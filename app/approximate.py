@@ -1,0 +1,110 @@
+"""What a query may have been heard as: known aliases, Chinese homophones, misspelt English.
+
+People search for what they heard (杨植麟, scaling law, 端侧); the transcript holds what
+the recogniser wrote (志玲, skin law, 端测). Each variant found here is an ordinary
+literal term that search looks for in a separate, clearly labelled tier after the
+exact matches, so exact matching stays exactly as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import jieba
+from rapidfuzz import fuzz, process
+from sqlalchemy import Connection
+
+from app.aliases import equivalents
+from app.filters import Catalogue
+from app.parsing import looks_like_person
+from app.sounds import closeness, folded, is_han, sounds_like
+from app.text import is_added_word, normalize
+
+MAX_SOUND_CANDIDATES = 3000  # segments scanned to discover how a sound was written
+MAX_HEARD_FORMS = 8
+COMMON_WORD_FREQUENCY = 500  # a heard form this common in jieba's dictionary is a real word, not a mishearing
+FUZZY_MIN_RATIO = 80
+LATIN_WORD = re.compile(r"[a-z]{4,}")
+
+
+@dataclass(frozen=True)
+class Variant:
+    text: str  # normalised literal form to look for
+    kind: str  # alias, sounds_like, fuzzy
+    of: str  # the query term it may stand for
+    score: float  # closeness to the query, 0..1
+    talks: tuple[str, ...] | None = None  # where it counts: a speaker's name heard in their own talks
+
+
+def variants(connection: Connection, catalogue: Catalogue, term: str) -> list[Variant]:
+    """The best variants of one normalised query term, aliases first."""
+    found = [Variant(form, "alias", term, 0.95) for form in equivalents(term)]
+    if len(term) >= 2 and all(is_han(c) for c in term):
+        found += _sounds_like(connection, catalogue, term)
+    if LATIN_WORD.search(term):
+        found += _misspelt(catalogue.latin_words(connection), term)
+    unique: dict[str, Variant] = {}
+    for variant in found:
+        if variant.text != term and variant.text not in unique:
+            unique[variant.text] = variant
+    return list(unique.values())
+
+
+def spoken_forms(term: str) -> list[tuple[str, float]]:
+    """How a term is said: a person's name also by the given name alone (杨植麟 → 植麟)."""
+    forms = [(term, 1.0)]
+    if len(term) == 3 and looks_like_person(term):
+        forms.append((term[1:], 0.9))
+    return forms
+
+
+def _sounds_like(connection: Connection, catalogue: Catalogue, term: str) -> list[Variant]:
+    """Spellings in the transcripts that sound like the term, closest and rarest first.
+
+    A known speaker's name is looked for only in the talks they take part in: their
+    given name said by a host (志玲 for 杨植麟) is a mishearing there, a homophone elsewhere.
+    """
+    heard: Counter[str] = Counter()
+    weights: dict[str, float] = {}
+    own_talks = {talk_id for talk_id, talk in catalogue.talks.items() if any(name == term for _, name in talk.speakers)}
+    for form, weight in spoken_forms(term):
+        phrase = '"' + " ".join(folded(c) for c in form) + '"'
+        rows = connection.exec_driver_sql(
+            "SELECT s.talk_id, s.text FROM segment s WHERE s.id IN "
+            "(SELECT rowid FROM segment_sounds WHERE segment_sounds MATCH ? LIMIT ?)",
+            (phrase, MAX_SOUND_CANDIDATES),
+        )
+        for talk_id, display_text in rows:
+            if own_talks and talk_id not in own_talks:
+                continue
+            text = normalize(display_text)
+            for start in range(len(text) - len(form) + 1):
+                window = text[start : start + len(form)]
+                if sounds_like(window, form):
+                    heard[window] += 1
+                    weights[window] = max(weights.get(window, 0.0), weight * closeness(form, window))
+    where = tuple(sorted(own_talks)) or None
+    candidates = [
+        Variant(form, "sounds_like", term, round(weights[form], 3), where)
+        for form in heard
+        if form != term and not _ordinary_word(form)
+    ]
+    candidates.sort(key=lambda v: (-v.score, heard[v.text]))
+    return candidates[:MAX_HEARD_FORMS]
+
+
+def _ordinary_word(word: str) -> bool:
+    """A common word such as 只能 sounds like 智能 but is no mishearing of it."""
+    return not is_added_word(word) and jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQUENCY
+
+
+def _misspelt(vocabulary: list[str], term: str) -> list[Variant]:
+    """The term with one English word replaced by a close spelling from the transcripts (scanning → scaling)."""
+    found = []
+    for word in set(LATIN_WORD.findall(term)):
+        for choice, ratio, _ in process.extract(word, vocabulary, scorer=fuzz.ratio, limit=4):
+            if ratio >= FUZZY_MIN_RATIO and choice != word:
+                found.append(Variant(re.sub(rf"\b{word}\b", choice, term), "fuzzy", term, round(ratio / 100, 3)))
+    return found

@@ -1,0 +1,65 @@
+"""Approximate tiers: aliases, sounds-like and misspellings come after exact matches, labelled."""
+
+from __future__ import annotations
+
+from app.aliases import equivalents, parse_aliases
+from app.search import search
+from app.sounds import closeness, fold, sound_tokens, sounds_like
+from app.text import normalize
+
+
+def test_fold_merges_the_sounds_recognisers_confuse():
+    assert fold("zhi") == fold("zi") and fold("ling") == fold("lin") and fold("neng") == fold("leng")
+    assert fold("zhong") == "zong"
+
+
+def test_sounds_like_and_closeness():
+    assert sounds_like("端侧", "端测") and sounds_like("植麟", "志玲") and not sounds_like("端侧", "端口")
+    assert closeness("端侧", "端侧") == 1.0 > closeness("端侧", "端测") > closeness("植麟", "志玲")
+
+
+def test_sound_tokens_break_between_runs():
+    assert sound_tokens("端侧ai模型") == "duan ce qq mo xin"
+
+
+def test_alias_file_format(tmp_path):
+    groups = parse_aliases("# comment\nscaling law | Skin Law | ＳＫＩＮ law\n\nMoE | 混合专家\nlonely\n")
+    assert groups == [["scaling law", "skin law"], ["moe", "混合专家"]]
+    path = tmp_path / "aliases.txt"
+    path.write_text("GLM-4 | GM4\n", encoding="utf-8")
+    assert equivalents("gm4", path) == ["glm-4"]
+
+
+def test_exact_matches_come_first_and_total_counts_only_them(connection):
+    exact_only = search(connection, "大模形 OR 端侧", limit=100)
+    assert exact_only.total == search(connection, "端侧").total
+    matches = [h.match for h in exact_only.hits]
+    assert matches[: exact_only.total] == ["exact"] * exact_only.total
+
+
+def test_a_name_finds_how_the_recogniser_wrote_it(connection):
+    result = search(connection, "杨植麟")
+    assert result.total == 0 and result.approximate_total > 0
+    heard = {h.heard for h in result.hits}
+    assert {"志玲", "指林"} & heard
+    assert all(h.match == "sounds_like" and h.talk_id == "BV1uH4y1w77V-p5" for h in result.hits)
+
+
+def test_a_company_name_finds_its_homophones(connection):
+    result = search(connection, "智谱")
+    assert result.total == 0 and {"智朴", "智普"} <= {v.text for v in result.variants}
+
+
+def test_misspelt_english_is_found_by_similar_spelling(connection):
+    result = search(connection, "scalling", limit=50)
+    assert result.total == 0 and any(h.match == "fuzzy" and h.heard == "scaling" for h in result.hits)
+
+
+def test_traditional_characters_find_simplified_text(connection):
+    assert search(connection, "謝謝大家").total == search(connection, "谢谢大家").total > 0
+    assert normalize("模型與數據") == "模型与数据"
+
+
+def test_common_words_that_share_a_sound_do_not_flood(connection):
+    assert "只能" not in {v.text for v in search(connection, "智能xx").variants}
+    assert all(v.text != "只能" for v in search(connection, "智能", offset=10_000).variants)
