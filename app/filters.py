@@ -10,8 +10,10 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine
 
+from app.sounds import sounds_like
 from app.text import add_words, normalize
 
 
@@ -74,18 +76,34 @@ class Catalogue:
         return self._latin
 
     def matching_speakers(self, wanted: str) -> list[str]:
-        """Speaker ids for a typed name: exact name, id or heard alias first, else part of a name."""
-        key = normalize(wanted)
-        exact = [
-            sid
-            for sid, (name, aliases) in self.speakers.items()
-            if key in {normalize(sid), normalize(name), *map(normalize, aliases)}
-        ]
-        if exact or len(key) < 2:
-            return exact
-        return [
-            sid for sid, (name, aliases) in self.speakers.items() if any(key in normalize(n) for n in [name, *aliases])
-        ]
+        """Speaker ids for a typed name, however it was typed: see `find_speakers`."""
+        return find_speakers(self.speakers, wanted)[0]
+
+
+def find_speakers(speakers: dict[str, tuple[str, list[str]]], wanted: str) -> tuple[list[str], str]:
+    """Speaker ids for a typed name and how they matched, trying the strictest way first.
+
+    exact: the name, id or a heard alias; partial: part of a name (植麟); sounds_like: the
+    same folded pinyin as a name or its given name (杨志林, 志玲); similar: a close spelling
+    of a Latin name (Aditya Ramesh).
+    """
+    key = normalize(wanted)
+    forms = {sid: [normalize(n) for n in [name, *aliases]] for sid, (name, aliases) in speakers.items()}
+    exact = [sid for sid, names in forms.items() if key == normalize(sid) or key in names]
+    if exact or len(key) < 2:
+        return exact, "exact"
+    partial = [sid for sid, names in forms.items() if any(key in name for name in names)]
+    if partial:
+        return partial, "partial"
+    alike = [
+        sid
+        for sid, names in forms.items()
+        if any(sounds_like(key, name) or (len(name) == 3 and sounds_like(key, name[1:])) for name in names)
+    ]
+    if alike:
+        return alike, "sounds_like"
+    similar = [sid for sid, names in forms.items() if any(fuzz.ratio(key, name) >= 80 for name in names)]
+    return similar, "similar"
 
 
 _catalogues: weakref.WeakKeyDictionary[Engine, Catalogue] = weakref.WeakKeyDictionary()
@@ -105,6 +123,7 @@ class Restriction:
 
     talks: list[str] | None = None
     speakers: list[str] | None = None
+    speaker_match: str | None = None  # how the speaker filter matched: exact, partial, sounds_like, similar
 
     def where(self) -> tuple[str, list[str]]:
         """A WHERE clause over segments aliased `s`."""
@@ -130,5 +149,5 @@ def restrict(facts: Catalogue, filters: dict[str, str]) -> Restriction:
             and ("kind" not in wanted or wanted["kind"] == talk.kind)
         ]
     if "speaker" in wanted:
-        restriction.speakers = facts.matching_speakers(filters["speaker"])
+        restriction.speakers, restriction.speaker_match = find_speakers(facts.speakers, filters["speaker"])
     return restriction

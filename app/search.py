@@ -71,6 +71,8 @@ class SearchResult:
     related_words: list[str] = field(default_factory=list)
     facets: dict[str, list[Facet]] = field(default_factory=dict)
     suggestions: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)  # names the speaker filter resolved to
+    speaker_match: str | None = None  # exact, partial, sounds_like or similar
 
 
 def _fts_phrase(value: str) -> str:
@@ -281,9 +283,13 @@ def search(
         return SearchResult(query, 0)
     catalogue = facts_of(connection)
     ids_sql, params = matching_ids_sql(query)
-    exact = _Scope(ids_sql, params, restrict(catalogue, query.filters))
+    restriction = restrict(catalogue, query.filters)
+    exact = _Scope(ids_sql, params, restriction)
     counts = exact.counts(connection)
     result = SearchResult(query, sum(counts.values()), facets=_facets(catalogue, counts))
+    if restriction.speakers is not None:
+        result.speakers = [catalogue.speakers[sid][0] for sid in restriction.speakers]
+        result.speaker_match = restriction.speaker_match
     terms = [t.text for t in query.positive_terms]
     if offset < result.total:
         result.hits = _page(connection, catalogue, exact, terms, sort=sort, limit=limit, offset=offset, match="exact")

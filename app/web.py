@@ -21,6 +21,7 @@ from app import catalog, config, sounds, text
 from app.api import router as api_router
 from app.db import Database, DatabaseMissing
 from app.deps import SessionDep
+from app.filters import find_speakers
 from app.highlight import mark
 from app.query import parse_query
 from app.search import search
@@ -34,6 +35,8 @@ templates.env.globals["match_labels"] = {
     "alias": "known alias",
     "sounds_like": "sounds alike",
     "fuzzy": "similar spelling",
+    "similar": "similar spelling",
+    "partial": "part of the name",
 }
 templates.env.globals["method_labels"] = {
     "heading": "named in the heading",
@@ -210,8 +213,14 @@ def search_page(
 
 
 @pages.get("/speakers")
-def speakers_page(request: Request, session: SessionDep) -> Response:
-    return templates.TemplateResponse(request, "speakers.html", {"speakers": catalog.list_speakers(session)})
+def speakers_page(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=100)] = "") -> Response:
+    speakers = catalog.list_speakers(session)
+    how = None
+    if q.strip():
+        known = {d.speaker.id: (d.speaker.name, d.aliases) for d in speakers}
+        ids, how = find_speakers(known, q)
+        speakers = [d for d in speakers if d.speaker.id in ids]
+    return templates.TemplateResponse(request, "speakers.html", {"speakers": speakers, "q": q, "how": how})
 
 
 @pages.get("/speakers/{speaker_id}")

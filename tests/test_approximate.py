@@ -63,3 +63,20 @@ def test_traditional_characters_find_simplified_text(connection):
 def test_common_words_that_share_a_sound_do_not_flood(connection):
     assert "只能" not in {v.text for v in search(connection, "智能xx").variants}
     assert all(v.text != "只能" for v in search(connection, "智能", offset=10_000).variants)
+
+
+def test_speaker_filter_accepts_misheard_and_partial_names(connection):
+    for typed, how in [
+        ("杨志林", "sounds_like"),
+        ("植麟", "partial"),
+        ("张朋", "sounds_like"),
+        ("Aditya Ramesh", "similar"),
+    ]:
+        result = search(connection, "", filters={"speaker": typed})
+        assert result.speaker_match == how and len(result.speakers) == 1, typed
+
+
+def test_speaker_search_page_proposes_the_right_person(client):
+    html = client.get("/speakers", params={"q": "杨志林"}).text
+    assert "杨植麟" in html and "sounds alike" in html and "王小川" not in html
+    assert "read as" in client.get("/search", params={"q": "模型", "speaker": "杨志林"}).text
