@@ -69,11 +69,31 @@ def create_app(database: Database | None = None) -> FastAPI:
         version="0.1.0",
     )
     app.state.database = database or Database(config.database_path())
+    app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=str(config.STATIC_DIR)), name="static")
     app.include_router(api_router)
     app.include_router(pages)
     _add_error_handlers(app)
     return app
+
+
+# Pages load nothing from elsewhere but slide images; the API docs page uses its own CDN assets.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+async def _security_headers(request: Request, call_next) -> Response:  # noqa: ANN001 (Starlette's callable)
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not request.url.path.startswith(("/docs", "/redoc")):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _wants_json(request: Request) -> bool:

@@ -168,3 +168,10 @@ def test_kind_filter(client):
 def test_speaker_page_lists_attributed_segments(client):
     html = client.get("/speakers/王海峰").text
     assert "Attributed segments (63)" in html and "#s1" in html
+
+
+def test_pages_send_security_and_caching_headers(client):
+    page = client.get("/")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff" and page.headers["referrer-policy"] == "no-referrer"
+    assert "max-age" in client.get("/static/style.css").headers["cache-control"]
