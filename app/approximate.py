@@ -19,13 +19,16 @@ from sqlalchemy import Connection
 from app.aliases import equivalents
 from app.filters import Catalogue
 from app.parsing import looks_like_person
-from app.sounds import closeness, folded, is_han, sounds_like
+from app.sounds import closeness, is_han, sound_phrases, sounds_like
 from app.text import is_added_word, normalize
 
 MAX_SOUND_CANDIDATES = 3000  # segments scanned to discover how a sound was written
 MAX_HEARD_FORMS = 8
 COMMON_WORD_FREQUENCY = 500  # a heard form this common in jieba's dictionary is a real word, not a mishearing
-FUZZY_MIN_RATIO = 80
+FUZZY_MIN_RATIO = 85
+# A heard form ending or starting in one of these, where the query has another character, is the
+# sound of a phrase boundary (生成是 for 生成式), not a mishearing.
+FUNCTION_CHARACTERS = frozenset("是的了在和就也都而及与或把被让给对从到向吗呢吧啊")
 LATIN_WORD = re.compile(r"[a-z]{4,}")
 
 
@@ -52,10 +55,13 @@ def variants(connection: Connection, catalogue: Catalogue, term: str) -> list[Va
     return list(unique.values())
 
 
-def spoken_forms(term: str) -> list[tuple[str, float]]:
-    """How a term is said: a person's name also by the given name alone (杨植麟 → 植麟)."""
+def spoken_forms(term: str, is_speaker: bool) -> list[tuple[str, float]]:
+    """How a term is said: a speaker's name also by the given name alone (杨植麟 → 植麟).
+
+    Only for people known to speak in some talk: a given name alone sounds like too many words.
+    """
     forms = [(term, 1.0)]
-    if len(term) == 3 and looks_like_person(term):
+    if is_speaker and len(term) == 3 and looks_like_person(term):
         forms.append((term[1:], 0.9))
     return forms
 
@@ -69,12 +75,12 @@ def _sounds_like(connection: Connection, catalogue: Catalogue, term: str) -> lis
     heard: Counter[str] = Counter()
     weights: dict[str, float] = {}
     own_talks = {talk_id for talk_id, talk in catalogue.talks.items() if any(name == term for _, name in talk.speakers)}
-    for form, weight in spoken_forms(term):
-        phrase = '"' + " ".join(folded(c) for c in form) + '"'
+    for form, weight in spoken_forms(term, bool(own_talks)):
+        phrases = " OR ".join(f'"{phrase}"' for phrase in sound_phrases(form))
         rows = connection.exec_driver_sql(
             "SELECT s.talk_id, s.text FROM segment s WHERE s.id IN "
             "(SELECT rowid FROM segment_sounds WHERE segment_sounds MATCH ? LIMIT ?)",
-            (phrase, MAX_SOUND_CANDIDATES),
+            (phrases, MAX_SOUND_CANDIDATES),
         )
         for talk_id, display_text in rows:
             if own_talks and talk_id not in own_talks:
@@ -89,10 +95,15 @@ def _sounds_like(connection: Connection, catalogue: Catalogue, term: str) -> lis
     candidates = [
         Variant(form, "sounds_like", term, round(weights[form], 3), where)
         for form in heard
-        if form != term and not _ordinary_word(form)
+        if form != term and not _ordinary_word(form) and not _phrase_boundary(term, form)
     ]
     candidates.sort(key=lambda v: (-v.score, heard[v.text]))
     return candidates[:MAX_HEARD_FORMS]
+
+
+def _phrase_boundary(term: str, heard: str) -> bool:
+    ends = ((heard[0], term[0]), (heard[-1], term[-1]))
+    return any(h in FUNCTION_CHARACTERS and h != t for h, t in ends)
 
 
 def _ordinary_word(word: str) -> bool:
@@ -105,6 +116,7 @@ def _misspelt(vocabulary: list[str], term: str) -> list[Variant]:
     found = []
     for word in set(LATIN_WORD.findall(term)):
         for choice, ratio, _ in process.extract(word, vocabulary, scorer=fuzz.ratio, limit=4):
-            if ratio >= FUZZY_MIN_RATIO and choice != word:
+            # a shorter or longer word that contains the other is a different word (transform, transformer)
+            if ratio >= FUZZY_MIN_RATIO and word not in choice and choice not in word:
                 found.append(Variant(re.sub(rf"\b{word}\b", choice, term), "fuzzy", term, round(ratio / 100, 3)))
     return found

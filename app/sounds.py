@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 BREAK = "qq"  # not a syllable: stands between runs of Chinese characters in the sound index
 
@@ -39,6 +39,21 @@ def syllable(char: str) -> str:
 @cache
 def folded(char: str) -> str:
     return fold(syllable(char))
+
+
+@cache
+def readings(char: str) -> tuple[str, ...]:
+    """Every folded reading of a character: 长 is both chang and zhang."""
+    found = [fold(r) for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0]]
+    return tuple(dict.fromkeys([folded(char), *found]))
+
+
+def sound_phrases(term: str, limit: int = 4) -> list[str]:
+    """The term's possible folded syllable sequences (polyphones multiply them), for the sound index."""
+    phrases = [""]
+    for char in term:
+        phrases = [f"{p} {r}".strip() for p in phrases for r in readings(char)][:limit]
+    return phrases
 
 
 def sound_tokens(normalized: str) -> str:

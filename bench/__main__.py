@@ -1,7 +1,7 @@
 """`make bench`: every benchmark in turn; each prints its own figures."""
 
-from bench import ranking, search_quality, speakers
+from bench import asr_search, ranking, search_quality, speakers
 
-for benchmark in (search_quality, ranking, speakers):
+for benchmark in (search_quality, ranking, asr_search, speakers):
     benchmark.main()
     print()
