@@ -67,7 +67,8 @@ def main() -> None:
     report = evaluate()
     print(f"ASR-tolerant search on {JUDGED.name}: first page of exact + approximate results per canonical term")
     print(
-        f"{'category':<14} {'terms':>6} {'variants':>9} {'found':>7} {'share':>7} {'approx shown':>13} {'precision':>10}"
+        f"{'category':<14} {'terms':>6} {'variants':>9} {'found':>7} {'share':>7} "
+        f"{'approx shown':>13} {'precision':>10}"
     )
     for category, row in report.items():
         if category == "missed":
