@@ -17,11 +17,10 @@ from functools import cache
 
 import jieba
 import jieba.posseg
-from pypinyin import lazy_pinyin
 from rapidfuzz.fuzz import ratio
 
 from app.parsing import looks_like_person, normalize_name
-from app.sounds import fold
+from app.sounds import fold, syllable
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -76,7 +75,7 @@ def find_name_mentions(text: str, names: list[str]) -> list[tuple[int, int, str,
     """(start, end, canonical name, heard form, score) of places in text that sound like one of the names.
 
     Forms: full name, given name (e.g. 小川, 植麟), surname+title (张总, 宋博士, 李老师),
-    matched by toneless pinyin (pypinyin lazy_pinyin) with the fuzzy pairs speech
+    matched by toneless pinyin (per character, see sounds.py) with the fuzzy pairs speech
     recognisers confuse (zh/z, ch/c, sh/s, n/l, -n/-ng) and rapidfuzz similarity;
     exact characters score highest. A title right after a name is part of the
     heard form (双永博士).
@@ -148,10 +147,9 @@ class _Heard:
 
     @classmethod
     def of(cls, text: str) -> _Heard:
-        syllables = lazy_pinyin(text, errors=lambda run: [""] * len(run))
         positions = [i for i, char in enumerate(text) if _HAN.match(char)]
         chars = [text[i] for i in positions]
-        sounds = [syllables[i] for i in positions]
+        sounds = [syllable(char) for char in chars]  # cached per character: pypinyin on whole texts is slow
         joined = [not text[a + 1 : b].strip() for a, b in zip(positions, positions[1:], strict=False)]
         by_char: dict[str, list[int]] = defaultdict(list)
         by_sound: dict[str, list[int]] = defaultdict(list)
@@ -163,7 +161,7 @@ class _Heard:
 
 def _matches(heard: _Heard, form: NameForm) -> list[Mention]:
     """Places where a form is said. Only windows that share a character or a sound with it are tried."""
-    expected = lazy_pinyin(form.chars)
+    expected = [syllable(char) for char in form.chars]
     width = len(form.chars)
     starts: set[int] = set()
     for offset, (char, sound) in enumerate(zip(form.chars, expected, strict=True)):
