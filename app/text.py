@@ -135,8 +135,9 @@ def _word_list(path: Path) -> tuple[str, ...]:
     return tuple(word for line in lines for word in line.split("#", 1)[0].split() if word)
 
 
+@lru_cache(maxsize=1)
 def load_dictionary() -> None:
-    """Load jieba's dictionary and our domain words once per process."""
+    """Load jieba's dictionary and our domain words, once per process."""
     add_words(_dictionary_entries())
 
 
