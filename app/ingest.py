@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +24,13 @@ from app.db import create_schema, writable_engine
 from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
 from app.names import TITLES
 from app.parsing import ParsedTalk, Person, TranscriptError, parse_transcript
-from app.sounds import sound_tokens, sounds_like
-from app.structure import Structure, analyse
+from app.prepare import PreparedSource, PreparedTalk, SourceText, index_forms, prepare_all
+from app.sounds import sounds_like
+from app.structure import Structure
 from app.turns import HOST_PLACEHOLDER
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md"}
-# (table, column, position in _index_forms' tuple + 1) of the indexes that store no text
+# (table, column, position in a (row id, *index_forms) row) of the indexes that store no text
 CONTENTLESS_INDEXES = (("segment_trigrams", "text", 1), ("segment_chars", "chars", 2), ("segment_sounds", "sounds", 3))
 SCHEMA_VERSION = "3"
 
@@ -68,14 +68,6 @@ class IngestReport:
         )
 
 
-@dataclass
-class _SourceText:
-    name: str
-    sha256: str
-    size: int
-    talks: list[ParsedTalk]
-
-
 def slugify(value: str) -> str:
     slug = re.sub(r"[^\w\u3400-\u9fff]+", "-", value.lower()).strip("-")
     return slug[:80].strip("-") or "talk"
@@ -91,7 +83,7 @@ def talk_id(parsed: ParsedTalk) -> str:
     return slugify(" ".join(w for w in words if w))
 
 
-def read_source(name: str, data: bytes) -> tuple[_SourceText | None, Problem | None]:
+def read_source(name: str, data: bytes) -> tuple[SourceText | None, Problem | None]:
     """Decode and parse one file's bytes; a Problem says why it cannot be used."""
     try:
         content = data.decode("utf-8")
@@ -102,7 +94,7 @@ def read_source(name: str, data: bytes) -> tuple[_SourceText | None, Problem | N
         talks = parse_transcript(content)
     except TranscriptError as error:
         return None, Problem(name, str(error))
-    return _SourceText(name, hashlib.sha256(data).hexdigest(), len(data), talks), None
+    return SourceText(name, hashlib.sha256(data).hexdigest(), len(data), talks), None
 
 
 def transcript_files(folder: Path) -> list[Path]:
@@ -130,7 +122,7 @@ def ingest(folder: Path, db_path: Path, *, full: bool = False) -> IngestReport:
         report.problems.append(Problem(str(folder), "transcripts folder not found"))
         return report
     stored = None if full else _stored_state(db_path)
-    changed: list[_SourceText] = []
+    changed: list[SourceText] = []
     present: set[str] = set()
     for path in transcript_files(folder):
         present.add(path.name)
@@ -164,7 +156,7 @@ def ingest(folder: Path, db_path: Path, *, full: bool = False) -> IngestReport:
                 _delete_file(session, name)
             for source in changed:
                 _delete_file(session, source.name)
-            _add_sources(session, changed, report)
+            _add_sources(session, prepare_all(changed), report)
             _refresh_catalogue(session)
         engine.dispose()
         os.replace(building, db_path)
@@ -199,7 +191,7 @@ def _delete_file(session: Session, name: str) -> None:
             f"({','.join('?' * len(talk_ids))}))",
             tuple(talk_ids),
         )
-        index_rows = [(row_id, *_index_forms(display_text)) for row_id, display_text in rows]
+        index_rows = [(row_id, *index_forms(display_text)) for row_id, display_text in rows]
         for table, column, position in CONTENTLESS_INDEXES:
             connection.exec_driver_sql(
                 f"INSERT INTO {table}({table}, rowid, {column}) VALUES ('delete', ?, ?)",
@@ -211,14 +203,14 @@ def _delete_file(session: Session, name: str) -> None:
     session.execute(delete(SourceFile).where(SourceFile.name == name))  # type: ignore[arg-type]
 
 
-def _add_sources(session: Session, sources: Iterable[_SourceText], report: IngestReport) -> None:
-    sources = list(sources)
-    text.add_words((p.name for source in sources for t in source.talks for p in t.heading.people), tag="nr")
+def _add_sources(session: Session, sources: list[PreparedSource], report: IngestReport) -> None:
     taken = {row.id: row.source_file for row in session.execute(select(Talk.id, Talk.source_file))}
     next_id = (session.scalar(select(func.max(Segment.id))) or 0) + 1
-    for source in sources:
+    for prepared in sources:
+        source = prepared.source
         stored_talks = 0
-        for parsed in source.talks:
+        for talk in prepared.talks:
+            parsed = talk.parsed
             identifier = talk_id(parsed)
             if identifier in taken:
                 report.problems.append(
@@ -226,15 +218,14 @@ def _add_sources(session: Session, sources: Iterable[_SourceText], report: Inges
                 )
                 continue
             taken[identifier] = source.name
-            next_id = _add_talk(session, source.name, identifier, parsed, next_id)
+            next_id = _add_talk(session, source.name, identifier, talk, next_id)
             stored_talks += 1
         session.add(SourceFile(name=source.name, sha256=source.sha256, size=source.size, talk_count=stored_talks))
 
 
-def _add_talk(session: Session, source_name: str, identifier: str, parsed: ParsedTalk, next_id: int) -> int:
+def _add_talk(session: Session, source_name: str, identifier: str, talk: PreparedTalk, next_id: int) -> int:
+    parsed, texts, structure = talk.parsed, talk.texts, talk.structure
     heading = parsed.heading
-    texts = [text.clean(p) for p in parsed.paragraphs]
-    structure = analyse(heading, texts)
     session.add(
         Talk(
             id=identifier,
@@ -260,8 +251,7 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
     segment_rows, word_rows, index_rows = [], [], []
     for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
         row_id = next_id + number - 1
-        forms = _index_forms(display_text)
-        index_rows.append((row_id, *forms))
+        index_rows.append((row_id, *talk.forms[number - 1]))
         segment_rows.append(
             {
                 "id": row_id,
@@ -274,7 +264,7 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
                 "turn_inside": who.turn_inside,
             }
         )
-        word_rows.append((row_id, " ".join(text.words(forms[0]))))
+        word_rows.append((row_id, talk.words[number - 1]))
     if segment_rows:
         session.execute(insert(Segment), segment_rows)
         connection = session.connection()
@@ -308,16 +298,6 @@ def _add_talk(session: Session, source_name: str, identifier: str, parsed: Parse
             ],
         )
     return next_id + len(texts)
-
-
-def _index_forms(display_text: str) -> tuple[str, str, str]:
-    """What the contentless indexes hold for a segment: normalised text, its characters, its sounds.
-
-    Deleting from a contentless index needs exactly these values again, so they are
-    always derived from the stored display text by this one function.
-    """
-    normalized = text.normalize(display_text)
-    return normalized, text.char_tokens(normalized), sound_tokens(normalized)
 
 
 def _add_participants(session: Session, talk: str, people: list[Person], structure: Structure) -> dict[str, str]:

@@ -1,0 +1,83 @@
+"""The CPU-heavy half of ingest: cleaning, structure, tokens and index forms of every segment.
+
+Pure work on parsed files, with no database, so it can run in several processes
+at once (`prepare_all`); ingest then only writes the results.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from app import text
+from app.parsing import ParsedTalk
+from app.sounds import sound_tokens
+from app.structure import Structure, analyse
+
+PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
+
+
+@dataclass
+class SourceText:
+    """A transcript file read and parsed, not yet prepared."""
+
+    name: str
+    sha256: str
+    size: int
+    talks: list[ParsedTalk]
+
+
+@dataclass
+class PreparedTalk:
+    parsed: ParsedTalk
+    texts: list[str]  # display text of each segment
+    structure: Structure
+    forms: list[tuple[str, str, str]]  # per segment: see index_forms
+    words: list[str]  # per segment: jieba tokens joined by spaces
+
+
+@dataclass
+class PreparedSource:
+    source: SourceText
+    talks: list[PreparedTalk]
+
+
+def index_forms(display_text: str) -> tuple[str, str, str]:
+    """What the contentless indexes hold for a segment: normalised text, its characters, its sounds.
+
+    Deleting from a contentless index needs exactly these values again, so they are
+    always derived from the stored display text by this one function.
+    """
+    normalized = text.normalize(display_text)
+    return normalized, text.char_tokens(normalized), sound_tokens(normalized)
+
+
+def prepare_talk(parsed: ParsedTalk) -> PreparedTalk:
+    texts = [text.clean(p) for p in parsed.paragraphs]
+    forms = [index_forms(t) for t in texts]
+    words = [" ".join(text.words(normalized)) for normalized, _, _ in forms]
+    return PreparedTalk(parsed, texts, analyse(parsed.heading, texts), forms, words)
+
+
+def prepare_source(source: SourceText) -> PreparedSource:
+    return PreparedSource(source, [prepare_talk(talk) for talk in source.talks])
+
+
+def _start_worker(names: list[str]) -> None:
+    text.add_words(names, tag="nr")
+
+
+def prepare_all(sources: list[SourceText]) -> list[PreparedSource]:
+    """Prepare every source, in parallel processes when there is enough work to share.
+
+    Every process first learns the speaker names of all headings, so that names
+    are cut the same way wherever a segment is tokenised.
+    """
+    names = sorted({p.name for source in sources for talk in source.talks for p in talk.heading.people})
+    _start_worker(names)
+    workers = min(os.cpu_count() or 1, len(sources))
+    if workers < 2 or sum(source.size for source in sources) < PARALLEL_MIN_BYTES:
+        return [prepare_source(source) for source in sources]
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(names,)) as pool:
+        return list(pool.map(prepare_source, sources, chunksize=4))
