@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, event
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import models  # noqa: F401  (registers the tables)
@@ -56,10 +57,15 @@ def create_schema(engine: Engine) -> None:
 
 
 def read_only_engine(path: Path) -> Engine:
+    """Connections for request threads. An explicit QueuePool: with a `sqlite://` URL SQLAlchemy
+    would pick SingletonThreadPool, which closes connections other threads still use."""
     uri = f"file:{path}?mode=ro&immutable=1"
     return create_engine(
         "sqlite://",
         creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        poolclass=QueuePool,
+        pool_size=8,
+        max_overflow=56,
     )
 
 
@@ -82,6 +88,8 @@ class Database:
         if identity != self._identity:
             with self._lock:
                 if identity != self._identity:
+                    # The previous engine is left to the garbage collector: requests still
+                    # running on it finish on the old file, which stays readable until closed.
                     self._engine = read_only_engine(self.path)
                     self._identity = identity
                     self.generation += 1
