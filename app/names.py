@@ -231,6 +231,7 @@ def _sound_score(expected: str, heard: str) -> float | None:
     return None
 
 
+@cache
 def _title_of(chars: str) -> str:
     return next(title for title in TITLES if chars.endswith(title))
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -56,15 +57,23 @@ def sound_phrases(term: str, limit: int = 4) -> list[str]:
     return phrases
 
 
+class _SoundTable(dict):
+    """str.translate table: a Chinese character → " its folded syllable ", anything else → a break."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = f" {folded(char)} " if is_han(char) else f" {BREAK} "
+        return self[code]
+
+
+_SOUNDS = _SoundTable()
+_REPEATED_BREAKS = re.compile(rf"(?:^|\s){BREAK}(?: {BREAK})*(?=\s|$)")
+
+
 def sound_tokens(normalized: str) -> str:
     """The folded syllables of a text's Chinese characters, other characters as breaks, for FTS5."""
-    tokens: list[str] = []
-    for char in normalized:
-        if is_han(char):
-            tokens.append(folded(char))
-        elif tokens and tokens[-1] != BREAK:
-            tokens.append(BREAK)
-    return " ".join(tokens)
+    spaced = " ".join(normalized.translate(_SOUNDS).split())
+    return _REPEATED_BREAKS.sub(f" {BREAK}", spaced).strip().removeprefix(BREAK).strip()
 
 
 def sounds_like(a: str, b: str) -> bool:

@@ -147,8 +147,14 @@ def words(normalized: str) -> list[str]:
     Cut by jieba-rs (rjieba): the same dictionary and algorithm as jieba, sixty times faster.
     """
     load_dictionary()
-    tokens = (token.strip() for token in rjieba.cut_for_search(normalized))
-    return [token for token in tokens if token and not _PUNCT_ONLY.match(token)]
+    return [token for token in map(_word, rjieba.cut_for_search(normalized)) if token]
+
+
+@lru_cache(maxsize=200_000)
+def _word(token: str) -> str:
+    """The token without spaces, or "" for spaces and punctuation (cached: tokens repeat a lot)."""
+    token = token.strip()
+    return "" if not token or _PUNCT_ONLY.match(token) else token
 
 
 @lru_cache(maxsize=1)
