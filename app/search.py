@@ -33,6 +33,7 @@ from app.text import char_tokens, meaningful_words, normalize, words
 SNIPPET_WIDTH = 160
 FACETS = ("event", "forum", "kind", "speaker", "talk")
 RERANK_DEPTH = 100  # the top candidates by BM25 that the finer features re-order
+RANK_SAMPLE = 2000  # a tier larger than this is ranked on an even sample of this many segments
 Sort = Literal["relevance", "programme"]
 
 
@@ -147,30 +148,38 @@ def _ranked_ids(
     limit: int,
     offset: int,
     coverage_words: dict[str, float],
+    size: int,
 ) -> list[tuple[int, float, float]]:
-    """(segment id, bm25, coverage) of one slice of a tier, in order.
+    """(segment id, bm25, coverage) of one slice of a tier of `size` segments, in order.
 
-    Only ids and scores are sorted here; texts are read for the page alone.
+    Only ids and scores are sorted here; texts are read for the page alone. BM25 is
+    computed for the tier's segments only, and when a tier is huge (a common word)
+    for an even sample of RANK_SAMPLE of them, ranked first; the rest follow in
+    programme order, so every matching segment is still reachable page by page.
     `coverage` sums the weights of the `coverage_words` a segment holds.
     """
     where, where_params = scope.where()
-    joins, rank, rank_params = "", "0", []
+    joins, rank, rank_params, ranked, scored = "", "0", [], "1", ""
     if where or coverage_words or sort == "programme":
         joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
     if rank_words and sort == "relevance":
-        joins += (
-            "LEFT JOIN (SELECT rowid AS id, bm25(segment_words) AS rank FROM segment_words "
-            "WHERE segment_words MATCH ?) w ON w.id = m.id "
+        step = max(1, -(-size // RANK_SAMPLE))
+        ranked = f"(m.id % {step} = 0)"
+        scored = (
+            ", scored(id, rank) AS MATERIALIZED (SELECT rowid, bm25(segment_words) FROM segment_words "
+            f"WHERE segment_words MATCH ? AND rowid % {step} = 0 AND +rowid IN (SELECT id FROM matched))"
         )
+        joins += "LEFT JOIN scored w ON w.id = m.id "
         rank, rank_params = "coalesce(-w.rank, 0)", [" OR ".join(_fts_phrase(w) for w in rank_words)]
     coverage = " + ".join("(? * (instr(lower(s.text), ?) > 0))" for _ in coverage_words) or "0"
     coverage_params = [value for word, weight in coverage_words.items() for value in (weight, word)]
-    order = "t.position, s.number" if sort == "programme" else "coverage DESC, bm25 DESC, m.id"
+    order = "t.position, s.number" if sort == "programme" else f"{ranked} DESC, coverage DESC, bm25 DESC, m.id"
     sql = (
-        f"WITH matched(id) AS ({scope.ids_sql}) SELECT m.id, {rank} AS bm25, {coverage} AS coverage "
+        f"WITH matched(id) AS MATERIALIZED ({scope.ids_sql}){scored} "
+        f"SELECT m.id, {rank} AS bm25, {coverage} AS coverage "
         f"FROM matched m {joins}{where} ORDER BY {order} LIMIT ? OFFSET ?"
     )
-    params = (*scope.ids_params, *coverage_params, *rank_params, *where_params, limit, offset)
+    params = (*scope.ids_params, *rank_params, *coverage_params, *where_params, limit, offset)
     return [tuple(row) for row in connection.exec_driver_sql(sql, params)]
 
 
@@ -196,6 +205,7 @@ def _page(
     limit: int,
     offset: int,
     match: str,
+    size: int,
     coverage_words: dict[str, float] | None = None,
 ) -> list[Hit]:
     """One page of a tier: BM25 picks the top candidates, the finer features re-order them."""
@@ -210,6 +220,7 @@ def _page(
         limit=RERANK_DEPTH if rerank else limit,
         offset=0 if rerank else offset,
         coverage_words=coverage_words or {},
+        size=size,
     )
     details = _segments(connection, [segment_id for segment_id, _, _ in ranked])
     scored = []
@@ -292,7 +303,9 @@ def search(
         result.speaker_match = restriction.speaker_match
     terms = [t.text for t in query.positive_terms]
     if offset < result.total:
-        result.hits = _page(connection, catalogue, exact, terms, sort=sort, limit=limit, offset=offset, match="exact")
+        result.hits = _page(
+            connection, catalogue, exact, terms, sort=sort, limit=limit, offset=offset, match="exact", size=result.total
+        )
 
     if len(result.hits) < limit and query.has_positive_terms:
         _add_approximate(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
@@ -344,6 +357,7 @@ def _add_approximate(
         limit=limit - len(result.hits),
         offset=max(0, offset - result.total),
         match="approximate",
+        size=result.approximate_total,
         coverage_words=weights,
     )
     for hit in hits:
@@ -403,5 +417,6 @@ def _add_related(
         limit=limit - len(result.hits),
         offset=max(0, offset - result.total - (result.approximate_total or 0)),
         match="related",
+        size=result.related_total,
         coverage_words=_idf_weights(connection, word_terms),
     )
