@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine
@@ -25,7 +26,7 @@ class TalkFacts:
     kind: str
     speakers: list[tuple[str, str]]  # (id, name) from the heading and the host's hand-overs
 
-    @property
+    @cached_property
     def metadata(self) -> str:
         return normalize(" ".join([self.title, *(name for _, name in self.speakers)]))
 

@@ -68,11 +68,27 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+class _CharTable(dict):
+    """str.translate table: each character → its normalised form, filled in as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = "" if _NOISE.match(char) else unicodedata.normalize("NFKC", char).translate(_simplified()).lower()
+        return self[code]
+
+
+_PER_CHARACTER = _CharTable()
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise like `normalize` but also map each output character to its source index.
 
-    Lets a match found in normalised text be highlighted in the display text.
+    Lets a match found in normalised text be highlighted in the display text. Most
+    display texts normalise character for character, which is checked and taken fast.
     """
+    per_character = text.translate(_PER_CHARACTER)
+    if len(per_character) == len(text) and per_character == normalize(text):
+        return per_character, list(range(len(text)))
     out: list[str] = []
     offsets: list[int] = []
     previous_space = True  # drops leading whitespace like .strip()

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from itertools import groupby
 from math import ceil
 from typing import Annotated, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import catalog, config, sounds, text
@@ -23,6 +25,7 @@ from app.db import Database, DatabaseMissing
 from app.deps import SessionDep
 from app.filters import find_speakers
 from app.highlight import mark
+from app.models import Chapter, Segment, Slide
 from app.query import parse_query
 from app.search import search
 from app.structure import KINDS
@@ -70,6 +73,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     )
     app.state.database = database or Database(config.database_path())
     app.middleware("http")(_security_headers)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)  # the longest talk page shrinks from ~470 to ~100 kB
     app.mount("/static", StaticFiles(directory=str(config.STATIC_DIR)), name="static")
     app.include_router(api_router)
     app.include_router(pages)
@@ -154,6 +158,101 @@ def home(request: Request, session: SessionDep) -> Response:
         for event, group in groupby(talks, key=lambda s: s.talk.event)
     ]
     return templates.TemplateResponse(request, "index.html", {"events": events, "totals": catalog.totals(session)})
+
+
+DOWNLOADS = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8"}
+
+
+# Declared before /talks/{talk_id}, which would otherwise take "ID.md" for a talk id.
+@pages.get("/talks/{talk_id}.md")
+def talk_markdown(request: Request, session: SessionDep, talk_id: str) -> Response:
+    """The whole transcript as a Markdown file, with the talk's facts and permalinks."""
+    return talk_download(request, session, talk_id, "md")
+
+
+@pages.get("/talks/{talk_id}.txt")
+def talk_text(request: Request, session: SessionDep, talk_id: str) -> Response:
+    """The whole transcript as a plain-text file."""
+    return talk_download(request, session, talk_id, "txt")
+
+
+def talk_download(request: Request, session: SessionDep, talk_id: str, fmt: Literal["md", "txt"]) -> Response:
+    detail = catalog.get_talk(session, talk_id)
+    if detail is None:
+        raise HTTPException(404, f"No talk with id “{talk_id}”.")
+    permalink = str(request.base_url).rstrip("/") + "/talks/" + quote(talk_id)
+    body = transcript_markdown(detail, permalink) if fmt == "md" else transcript_text(detail, permalink)
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in talk_id)
+    disposition = f"attachment; filename=\"{ascii_name}.{fmt}\"; filename*=UTF-8''{quote(talk_id)}.{fmt}"
+    return PlainTextResponse(body, media_type=DOWNLOADS[fmt], headers={"Content-Disposition": disposition})
+
+
+def _facts(detail: catalog.TalkDetail) -> list[tuple[str, str]]:
+    talk = detail.talk
+    where = " › ".join(p for p in (talk.event, talk.forum if talk.forum != talk.title else None, talk.session) if p)
+    people = ", ".join(f"{p.name} ({catalog.ROLE_LABELS.get(p.role, p.role)})" for p in detail.speakers)
+    video = detail.video_url
+    return [
+        (label, value)
+        for label, value in (
+            ("Event", where),
+            ("Speakers", people),
+            ("Part", f"P{talk.part}" if talk.part is not None else ""),
+            ("Date", str(talk.date or "")),
+            ("Video", video or ""),
+        )
+        if value
+    ]
+
+
+def _turns(detail: catalog.TalkDetail) -> Iterator[tuple[Chapter | None, Segment, str | None]]:
+    """(chapter starting here, segment, speaker's name where the speaker changes) for each segment."""
+    chapter_at, previous = detail.chapter_at, None
+    for seg in detail.segments:
+        name = detail.speaker_names.get(seg.speaker_id, seg.speaker_id) if seg.speaker_id else None
+        if name and (seg.confidence is None or seg.confidence < 0.8):
+            name += " (?)"
+        yield chapter_at.get(seg.number), seg, (name if name != previous else None)
+        previous = name
+
+
+def _chapter_label(detail: catalog.TalkDetail, chapter: Chapter) -> str:
+    """The page's label for a sub-talk, as plain text."""
+    return Markup(templates.env.get_template("_chapter_label.html").render(detail=detail, c=chapter)).unescape()
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def _markdown_slide(slide: Slide) -> str:
+    if slide.url.startswith(("https://", "http://")):
+        return f"![Slide]({slide.url.replace(' ', '%20').replace('(', '%28').replace(')', '%29')})"
+    return f"*(slide not available: {slide.url.translate(_MARKDOWN_SPECIAL)})*"
+
+
+def transcript_markdown(detail: catalog.TalkDetail, permalink: str) -> str:
+    lines = [f"# {detail.talk.title.translate(_MARKDOWN_SPECIAL)}", ""]
+    lines += [f"- {label}: {value.translate(_MARKDOWN_SPECIAL)}" for label, value in _facts(detail)]
+    lines += [f"- Transcript: <{permalink}>", ""]
+    lines += [_markdown_slide(slide) + "\n" for slide in detail.slides_after.get(0, [])]
+    for chapter, seg, speaker in _turns(detail):
+        if chapter:
+            lines += [f"## {_chapter_label(detail, chapter).translate(_MARKDOWN_SPECIAL)}", ""]
+        who = f"**{speaker.translate(_MARKDOWN_SPECIAL)}:** " if speaker else ""
+        lines += [f"[{seg.number}]({permalink}#s{seg.number}) {who}{seg.text.translate(_MARKDOWN_SPECIAL)}", ""]
+        lines += [_markdown_slide(slide) + "\n" for slide in detail.slides_after.get(seg.number, [])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def transcript_text(detail: catalog.TalkDetail, permalink: str) -> str:
+    lines = [detail.talk.title, ""]
+    lines += [f"{label}: {value}" for label, value in _facts(detail)]
+    lines += [f"Transcript: {permalink} (segment N: {permalink}#sN)", ""]
+    for chapter, seg, speaker in _turns(detail):
+        if chapter:
+            lines += ["", f"== {_chapter_label(detail, chapter)} ==", ""]
+        lines += [f"[{seg.number}] " + (f"{speaker}: " if speaker else "") + seg.text, ""]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 @pages.get("/talks/{talk_id}")
