@@ -8,14 +8,20 @@ panel or a forum recording most of the words are not the named person's.
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine
 
 from app.sounds import sounds_like
 from app.text import add_words, normalize
+
+T = TypeVar("T")
+ANSWER_CACHE_SIZE = 512
 
 
 @dataclass
@@ -55,6 +61,22 @@ class Catalogue:
         add_words(self.speaker_names, tag="nr")  # so queries cut names the way ingest did
         self._vocabulary: list[str] | None = None
         self._latin: list[str] | None = None
+        self._answers: OrderedDict[tuple, object] = OrderedDict()
+
+    def remembered(self, key: tuple, compute: Callable[[], T]) -> T:
+        """A query's answer, computed once: the published file never changes, so answers stay true.
+
+        Bounded (least recently used first out); the expensive counts and rankings of
+        common words are what repeat when people page through results or refine them.
+        """
+        if key in self._answers:
+            self._answers.move_to_end(key)
+            return self._answers[key]  # type: ignore[return-value]
+        value = compute()
+        self._answers[key] = value
+        if len(self._answers) > ANSWER_CACHE_SIZE:
+            self._answers.popitem(last=False)
+        return value
 
     def vocabulary(self, connection: Connection) -> list[str]:
         """Index words seen in at least two segments, for "did you mean" suggestions."""

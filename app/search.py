@@ -131,12 +131,17 @@ class _Scope:
     def counts(self, connection: Connection) -> Counter[tuple[str, str | None]]:
         """Matching segments per (talk, attributed speaker): totals and facets in one query."""
         where, params = self.where()
-        rows = connection.exec_driver_sql(
+        sql = (
             f"WITH matched(id) AS ({self.ids_sql}) SELECT s.talk_id, s.speaker_id, count(*) FROM matched m "
-            f"JOIN segment s ON s.id = m.id {where} GROUP BY s.talk_id, s.speaker_id",
-            (*self.ids_params, *params),
+            f"JOIN segment s ON s.id = m.id {where} GROUP BY s.talk_id, s.speaker_id"
         )
-        return Counter({(talk, speaker): count for talk, speaker, count in rows})
+        arguments = (*self.ids_params, *params)
+
+        def count() -> Counter[tuple[str, str | None]]:
+            rows = connection.exec_driver_sql(sql, arguments)
+            return Counter({(talk, speaker): n for talk, speaker, n in rows})
+
+        return facts_of(connection).remembered(("counts", sql, arguments), count)
 
 
 def _ranked_ids(
@@ -180,7 +185,9 @@ def _ranked_ids(
         f"FROM matched m {joins}{where} ORDER BY {order} LIMIT ? OFFSET ?"
     )
     params = (*scope.ids_params, *rank_params, *coverage_params, *where_params, limit, offset)
-    return [tuple(row) for row in connection.exec_driver_sql(sql, params)]
+    return facts_of(connection).remembered(
+        ("ranked", sql, params), lambda: [tuple(row) for row in connection.exec_driver_sql(sql, params)]
+    )
 
 
 def _segments(connection: Connection, ids: list[int]) -> dict[int, tuple]:
@@ -311,7 +318,8 @@ def search(
         _add_approximate(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
         _add_related(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
     if result.total == 0 and not result.approximate_total and result.related_total == 0:
-        result.suggestions = suggestions(connection, query)
+        terms = tuple(t.text for t in query.positive_terms)
+        result.suggestions = catalogue.remembered(("suggestions", terms), lambda: suggestions(connection, query))
     return result
 
 
@@ -335,7 +343,13 @@ def _add_approximate(
     positives = [c for c in result.query.clauses if not c.negated]
     expanded = []
     for clause in positives:
-        found = [v for term in clause.alternatives for v in variants(connection, catalogue, term.text)]
+        found = [
+            v
+            for term in clause.alternatives
+            for v in catalogue.remembered(
+                ("variants", term.text), lambda t=term: variants(connection, catalogue, t.text)
+            )
+        ]
         result.variants += found
         expanded.append(Clause([*clause.alternatives, *(Term(v.text, talks=v.talks) for v in found)]))
     if not result.variants:
