@@ -14,7 +14,7 @@ plain Chinese rarely occurs verbatim). `total` counts exact matches only.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import ceil, log
 from typing import Literal
 
@@ -218,6 +218,38 @@ def _page(
     """One page of a tier: BM25 picks the top candidates, the finer features re-order them."""
     if limit <= 0:
         return []
+    key = ("page", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), tuple(terms), sort, limit, offset)
+    hits = catalogue.remembered(
+        (*key, match, size, tuple(sorted((coverage_words or {}).items()))),
+        lambda: _compute_page(
+            connection,
+            catalogue,
+            scope,
+            terms,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+            match=match,
+            size=size,
+            coverage_words=coverage_words,
+        ),
+    )
+    return [replace(hit) for hit in hits]  # copies: callers relabel approximate hits
+
+
+def _compute_page(
+    connection: Connection,
+    catalogue: Catalogue,
+    scope: _Scope,
+    terms: list[str],
+    *,
+    sort: Sort,
+    limit: int,
+    offset: int,
+    match: str,
+    size: int,
+    coverage_words: dict[str, float] | None,
+) -> list[Hit]:
     rerank = sort == "relevance" and offset + limit <= RERANK_DEPTH
     ranked = _ranked_ids(
         connection,
