@@ -7,6 +7,7 @@ at once (`prepare_all`); ingest then only writes the results.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -68,16 +69,19 @@ def _start_worker(names: list[str]) -> None:
     text.add_words(names, tag="nr")
 
 
-def prepare_all(sources: list[SourceText]) -> list[PreparedSource]:
-    """Prepare every source, in parallel processes when there is enough work to share.
+def prepare_all(sources: list[SourceText]) -> Iterator[PreparedSource]:
+    """Prepare every source, in order, in parallel processes when there is enough work to share.
 
-    Every process first learns the speaker names of all headings, so that names
-    are cut the same way wherever a segment is tokenised.
+    A generator: the caller writes each file while the next ones are being prepared,
+    and only a few prepared files are held in memory at once. Every process first
+    learns the speaker names of all headings, so that names are cut the same way
+    wherever a segment is tokenised.
     """
     names = sorted({p.name for source in sources for talk in source.talks for p in talk.heading.people})
     _start_worker(names)
     workers = min(os.cpu_count() or 1, len(sources))
     if workers < 2 or sum(source.size for source in sources) < PARALLEL_MIN_BYTES:
-        return [prepare_source(source) for source in sources]
+        yield from map(prepare_source, sources)
+        return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(names,)) as pool:
-        return list(pool.map(prepare_source, sources, chunksize=4))
+        yield from pool.map(prepare_source, sources)
