@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run ingest test lint format bench clean
+.PHONY: install chromium run ingest test screenshots lint format bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +15,26 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# Debian's Chromium for the browser tests in tests/e2e, installed when missing if we are root (as on CI).
+# Otherwise those tests are skipped, and say why.
+chromium:
+	@test -x $(CHROMIUM) || [ "$$(id -u)" != 0 ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) || echo "No $(CHROMIUM): the browser tests will be skipped (sudo apt-get install chromium)"
+
 ingest: install
 	$(PY) -m app ingest
 
 run: ingest
 	$(PY) -m app serve
 
-test: install
+test: install chromium
 	$(PY) -m pytest
+
+# PNGs of the main pages, desktop and phone, for the README; Chinese text needs a CJK font.
+screenshots: install chromium
+	@fc-list :lang=zh 2>/dev/null | grep -q . || apt-get install -y -qq fonts-noto-cjk >/dev/null
+	$(PY) tests/e2e/screenshots.py docs/screenshots
 
 lint: install
 	$(PY) -m ruff check app tests bench
