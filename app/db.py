@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -31,6 +33,10 @@ FULL_TEXT_TABLES = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_sounds USING fts5("
     "sounds, content = '', tokenize = 'unicode61 remove_diacritics 0')",
 )
+
+
+# Swaps one request may meet while it connects; a swap takes a whole ingest, a connect a millisecond.
+SWAPS_TOLERATED = 5
 
 
 class DatabaseMissing(RuntimeError):
@@ -56,17 +62,37 @@ def create_schema(engine: Engine) -> None:
             connection.exec_driver_sql(statement)
 
 
-def read_only_engine(path: Path) -> Engine:
+def read_only_engine(path: Path, identity: tuple[int, int] | None = None) -> Engine:
     """Connections for request threads. An explicit QueuePool: with a `sqlite://` URL SQLAlchemy
-    would pick SingletonThreadPool, which closes connections other threads still use."""
+    would pick SingletonThreadPool, which closes connections other threads still use.
+
+    With the `identity` of the file it is made for, the engine opens connections on that file only:
+    one opened after ingest swapped in a new file raises StaleFile rather than serve the new data
+    under the caches kept per engine (filters.catalogue) for the old one.
+    """
     uri = f"file:{path}?mode=ro&immutable=1"
-    return create_engine(
-        "sqlite://",
-        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
-        poolclass=QueuePool,
-        pool_size=8,
-        max_overflow=56,
-    )
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        if identity is not None and file_identity(path) != identity:  # SQLite opens the file in connect()
+            connection.close()
+            raise StaleFile(str(path))
+        return connection
+
+    return create_engine("sqlite://", creator=connect, poolclass=QueuePool, pool_size=8, max_overflow=56)
+
+
+def file_identity(path: Path) -> tuple[int, int]:
+    """What tells one published file from the next: ingest renames a new file (a new inode) into place."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        raise DatabaseMissing(str(path)) from None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+class StaleFile(RuntimeError):
+    """The published file changed after the engine was made for it; Database.session tries the new one."""
 
 
 class Database:
@@ -80,21 +106,30 @@ class Database:
         self.generation = 0  # bumps on every swap, for caches keyed on the data
 
     def engine(self) -> Engine:
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError:
-            raise DatabaseMissing(str(self.path)) from None
-        identity = (stat.st_ino, stat.st_mtime_ns)
-        if identity != self._identity:
+        if file_identity(self.path) != self._identity:
             with self._lock:
+                identity = file_identity(self.path)  # again: another thread may have seen a later swap
                 if identity != self._identity:
-                    # The previous engine is left to the garbage collector: requests still
-                    # running on it finish on the old file, which stays readable until closed.
-                    self._engine = read_only_engine(self.path)
+                    if self._engine is not None:
+                        # Closes its idle connections, so the replaced file's space is freed now; requests
+                        # still running on it finish on the old file, which stays readable until they close.
+                        self._engine.dispose()
+                    self._engine = read_only_engine(self.path, identity)
                     self._identity = identity
                     self.generation += 1
         assert self._engine is not None
         return self._engine
 
-    def session(self) -> Session:
-        return Session(self.engine())
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on one connection, so one request reads one file from start to end."""
+        with self._connect() as connection, Session(bind=connection) as session:
+            yield session
+
+    def _connect(self) -> Connection:
+        for _ in range(SWAPS_TOLERATED):
+            try:
+                return self.engine().connect()
+            except StaleFile:  # swapped between engine() and connect(): the next engine() is the new file
+                continue
+        return self.engine().connect()

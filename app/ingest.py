@@ -23,7 +23,7 @@ from app import text
 from app.db import create_schema, writable_engine
 from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
 from app.names import TITLES
-from app.parsing import ParsedTalk, Person, TranscriptError, parse_transcript
+from app.parsing import ParsedTalk, Person, TranscriptError, line_at, parse_transcript
 from app.prepare import PreparedSource, PreparedTalk, SourceText, index_forms, prepare_all
 from app.sounds import sounds_like
 from app.structure import Structure
@@ -33,6 +33,8 @@ TRANSCRIPT_SUFFIXES = {".txt", ".md"}
 # (table, column, position in a (row id, *index_forms) row) of the indexes that store no text
 CONTENTLESS_INDEXES = (("segment_trigrams", "text", 1), ("segment_chars", "chars", 2), ("segment_sounds", "sounds", 3))
 SCHEMA_VERSION = "3"
+# A hundred times the biggest real transcript: anything larger is not one (a video renamed .txt).
+MAX_FILE_BYTES = 32 * 2**20
 
 
 @dataclass
@@ -83,17 +85,29 @@ def talk_id(parsed: ParsedTalk) -> str:
     return slugify(" ".join(w for w in words if w))
 
 
+def read_file(path: Path) -> tuple[bytes | None, Problem | None]:
+    """The file's bytes, unless it cannot be read or is too big to be a transcript (a video renamed .txt)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 2**20
+            return None, Problem(path.name, f"file of {size / 2**20:,.0f} MB is over the limit of {limit} MB")
+        return path.read_bytes(), None
+    except OSError as error:
+        return None, Problem(path.name, f"cannot be read: {error.strerror or error}")
+
+
 def read_source(name: str, data: bytes) -> tuple[SourceText | None, Problem | None]:
     """Decode and parse one file's bytes; a Problem says why it cannot be used."""
     try:
         content = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, Problem(name, "not UTF-8 text (save the file as UTF-8)", line)
+        valid = data[: error.start].decode("utf-8")
+        return None, Problem(name, "not UTF-8 text (save the file as UTF-8)", line_at(valid, len(valid)))
     try:
         talks = parse_transcript(content)
     except TranscriptError as error:
-        return None, Problem(name, str(error))
+        return None, Problem(name, error.reason, error.line)
     return SourceText(name, hashlib.sha256(data).hexdigest(), len(data), talks), None
 
 
@@ -115,55 +129,136 @@ def _stored_state(db_path: Path) -> dict[str, str] | None:
         return None
 
 
+def _stored_owners(db_path: Path, leaving: list[str]) -> dict[str, str]:
+    """talk id → name of its file, for the talks of the published database that stay (not `leaving`)."""
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+        rows = connection.execute("SELECT id, source_file FROM talk").fetchall()
+    return {talk: name for talk, name in rows if name not in leaving}
+
+
 def ingest(folder: Path, db_path: Path, *, full: bool = False) -> IngestReport:
     """Bring the database at `db_path` in line with the transcripts in `folder`."""
     report = IngestReport()
     if not folder.is_dir():
         report.problems.append(Problem(str(folder), "transcripts folder not found"))
         return report
+    _remove_stale_builds(db_path)
     stored = None if full else _stored_state(db_path)
     changed: list[SourceText] = []
     present: set[str] = set()
     for path in transcript_files(folder):
         present.add(path.name)
-        data = path.read_bytes()
-        if stored is not None and stored.get(path.name) == hashlib.sha256(data).hexdigest():
-            report.unchanged.append(path.name)
-            continue
-        source, problem = read_source(path.name, data)
+        source, problem = _read_if_changed(path, stored)
         if problem:
             report.problems.append(problem)
-            continue
-        assert source is not None
-        changed.append(source)
-        (report.updated if stored and path.name in stored else report.added).append(path.name)
+        elif source is None:
+            report.unchanged.append(path.name)
+        else:
+            changed.append(source)
     report.removed = sorted(set(stored or ()) - present)
+    owners = {} if stored is None else _stored_owners(db_path, leaving=report.removed)
+    changed = _without_clashes(changed, owners, report)
+    for source in changed:
+        (report.updated if stored and source.name in stored else report.added).append(source.name)
 
     if stored is not None and not changed and not report.removed and db_path.exists():
         report.talks, report.segments = _counts(db_path)
         return report
+    _build(db_path, stored is not None, report.removed, changed)
+    report.talks, report.segments = _counts(db_path)
+    return report
 
+
+def _read_if_changed(path: Path, stored: dict[str, str] | None) -> tuple[SourceText | None, Problem | None]:
+    """The file read and parsed, or (None, None) when it is the version already stored."""
+    data, problem = read_file(path)
+    if data is None:
+        return None, problem
+    if stored is not None and stored.get(path.name) == hashlib.sha256(data).hexdigest():
+        return None, None
+    return read_source(path.name, data)
+
+
+def _without_clashes(sources: list[SourceText], owners: dict[str, str], report: IngestReport) -> list[SourceText]:
+    """The sources whose talk ids no other file holds; the others are reported and left out whole.
+
+    `owners` maps the ids already taken to their file; a changed file's own stored ids stay
+    reserved to it for this run. A left-out file stays unrecorded, so the next ingest reports
+    it again instead of taking it as unchanged, and its stored version keeps its talks.
+    """
+    kept = []
+    for source in sources:
+        problem = _clash(source, owners)
+        if problem:
+            report.problems.append(problem)
+        else:
+            owners.update((talk_id(talk), source.name) for talk in source.talks)
+            kept.append(source)
+    return kept
+
+
+def _clash(source: SourceText, owners: dict[str, str]) -> Problem | None:
+    """The first talk whose id another file, or an earlier heading of the same file, already has."""
+    seen: dict[str, int] = {}  # talk id → line of its heading
+    for talk in source.talks:
+        identifier = talk_id(talk)
+        if identifier in seen:
+            reason = f"talk id {identifier} is already the id of the talk on line {seen[identifier]}"
+            return Problem(source.name, reason, talk.line)
+        if owners.get(identifier, source.name) != source.name:
+            return Problem(source.name, f"talk id {identifier} is already used by {owners[identifier]}", talk.line)
+        seen[identifier] = talk.line
+    return None
+
+
+def _build(db_path: Path, incremental: bool, removed: list[str], changed: list[SourceText]) -> None:
+    """Apply the changes to a private copy of the database, then rename it over the published file."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
+    building = db_path.with_name(f"{_building_prefix(db_path)}{os.getpid()}")
     try:
-        if stored is not None:
+        if incremental:
             _copy_database(db_path, building)
         engine = writable_engine(building)
         create_schema(engine)
         with Session(engine) as session, session.begin():
-            for name in report.removed:
+            for name in [*removed, *(source.name for source in changed)]:
                 _delete_file(session, name)
-            for source in changed:
-                _delete_file(session, source.name)
-            _add_sources(session, prepare_all(changed), report)
+            _add_sources(session, prepare_all(changed))
             _refresh_catalogue(session)
         engine.dispose()
         os.replace(building, db_path)
     finally:
         building.unlink(missing_ok=True)
-    report.talks, report.segments = _counts(db_path)
-    return report
+
+
+def _building_prefix(db_path: Path) -> str:
+    """Name of the private copies an ingest builds beside the database, before the process id."""
+    return f".{db_path.name}.building-"
+
+
+def _remove_stale_builds(db_path: Path) -> None:
+    """Delete the copies (and their journals) that ingests killed midway left behind.
+
+    A copy whose process still runs belongs to an ingest running now and is left alone.
+    """
+    prefix = _building_prefix(db_path)
+    for path in db_path.parent.glob(f"{prefix}*"):
+        pid = path.name.removeprefix(prefix).removesuffix("-journal")
+        if pid.isdigit() and not _running(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether another process with this id exists (a leftover with our own id is stale)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
 
 
 def _counts(db_path: Path) -> tuple[int, int]:
@@ -203,24 +298,14 @@ def _delete_file(session: Session, name: str) -> None:
     session.execute(delete(SourceFile).where(SourceFile.name == name))  # type: ignore[arg-type]
 
 
-def _add_sources(session: Session, sources: list[PreparedSource], report: IngestReport) -> None:
-    taken = {row.id: row.source_file for row in session.execute(select(Talk.id, Talk.source_file))}
+def _add_sources(session: Session, sources: list[PreparedSource]) -> None:
     next_id = (session.scalar(select(func.max(Segment.id))) or 0) + 1
     for prepared in sources:
         source = prepared.source
-        stored_talks = 0
         for talk in prepared.talks:
-            parsed = talk.parsed
-            identifier = talk_id(parsed)
-            if identifier in taken:
-                report.problems.append(
-                    Problem(source.name, f"talk id {identifier} is already used by {taken[identifier]}", parsed.line)
-                )
-                continue
-            taken[identifier] = source.name
-            next_id = _add_talk(session, source.name, identifier, talk, next_id)
-            stored_talks += 1
-        session.add(SourceFile(name=source.name, sha256=source.sha256, size=source.size, talk_count=stored_talks))
+            next_id = _add_talk(session, source.name, talk_id(talk.parsed), talk, next_id)
+        talks = len(prepared.talks)
+        session.add(SourceFile(name=source.name, sha256=source.sha256, size=source.size, talk_count=talks))
 
 
 def _add_talk(session: Session, source_name: str, identifier: str, talk: PreparedTalk, next_id: int) -> int:

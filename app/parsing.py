@@ -77,6 +77,7 @@ _DATE_PREFIX = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:-|\s|：|$)\s*(.*)
 _TRAILING_PARENS = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 _IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\(\s*(\S+?)\s*\)$")
 _HEADING_LINE = re.compile(r"^#[ \t]+(.*)$")
+_LINE_END = re.compile(r"\r\n|\r|\n")  # as editors count lines; str.splitlines also breaks on \x0c, \u2028 …
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
 _CHINESE_NAME = re.compile(rf"^{_HAN}{{2,4}}$")
 _LATIN_NAME = re.compile(r"^[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){1,3}$")
@@ -117,8 +118,24 @@ class ParsedTalk:
     slides: list[Slide]
 
 
+# Real headings are under 250 characters and real paragraphs under 300. Far longer ones are not
+# transcripts (a whole file on one line, a binary blob) and would take minutes to index and to show.
+MAX_HEADING_CHARS = 1_000
+MAX_PARAGRAPH_CHARS = 10_000
+
+
 class TranscriptError(ValueError):
-    """A file that cannot be read as a transcript; the message says why and where."""
+    """A file that cannot be read as a transcript: why, and on which line when one line is to blame."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {reason}" if line else reason)
+        self.reason = reason
+        self.line = line
+
+
+def line_at(text: str, index: int) -> int:
+    """The 1-based line number of `text[index]`."""
+    return len(_LINE_END.findall(text, 0, index)) + 1
 
 
 def normalize_name(name: str) -> str:
@@ -241,26 +258,38 @@ def parse_transcript(text: str) -> list[ParsedTalk]:
     holds no talk at all.
     """
     if "\x00" in text:
-        raise TranscriptError("contains NUL bytes (binary file?)")
+        raise TranscriptError("contains NUL bytes (binary file?)", line_at(text, text.index("\x00")))
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise TranscriptError("file is empty")
     talks: list[ParsedTalk] = []
     current: ParsedTalk | None = None
     block: list[str] = []
+    block_line = 0
     first_text_line: int | None = None
 
     def flush_block() -> None:
         if block and current is not None:
-            current.paragraphs.append("\n".join(block))
+            paragraph = "\n".join(block)
+            if len(paragraph) > MAX_PARAGRAPH_CHARS:
+                raise TranscriptError(
+                    f"paragraph of {len(paragraph):,} characters is over the limit of {MAX_PARAGRAPH_CHARS:,}: "
+                    "separate paragraphs with a blank line",
+                    block_line,
+                )
+            current.paragraphs.append(paragraph)
         block.clear()
 
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_END.split(text), start=1):
         stripped = line.strip()
         heading_match = _HEADING_LINE.match(stripped)
         image_match = _IMAGE_LINE.match(stripped)
         if heading_match:
             flush_block()
+            if len(stripped) > MAX_HEADING_CHARS:
+                raise TranscriptError(
+                    f"heading of {len(stripped):,} characters is over the limit of {MAX_HEADING_CHARS:,}", number
+                )
             current = ParsedTalk(parse_heading(heading_match.group(1)), number, [], [])
             talks.append(current)
         elif image_match:
@@ -273,14 +302,17 @@ def parse_transcript(text: str) -> list[ParsedTalk]:
             if current is None:
                 first_text_line = first_text_line or number
                 continue
+            if not block:
+                block_line = number
             block.append(stripped)
     flush_block()
 
     if not talks:
         raise TranscriptError("no '# ' heading found: a transcript starts with a line like '# Event - P1：Title'")
     if first_text_line is not None:
-        raise TranscriptError(f"line {first_text_line}: text before the first '# ' heading")
+        raise TranscriptError("text before the first '# ' heading", first_text_line)
+    first_heading = talks[0].line
     talks = [t for t in talks if t.paragraphs or t.slides]
     if not talks:
-        raise TranscriptError("headings but no paragraphs: nothing to ingest")
+        raise TranscriptError("headings but no paragraphs: nothing to ingest", first_heading)
     return talks
