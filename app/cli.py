@@ -31,11 +31,41 @@ def main(argv: list[str] | None = None) -> int:
     return _serve(args)
 
 
+class _Progress:
+    """Files done, MB, rate and time left on one terminal line; silent when stderr is not a terminal."""
+
+    def __init__(self, folder: Path) -> None:
+        self.total = sum(p.stat().st_size for p in folder.glob("*") if p.is_file()) if folder.is_dir() else 0
+        self.done = self.files = 0
+        self.started = time.perf_counter()
+
+    def __call__(self, source) -> None:  # noqa: ANN001 (a parsing.SourceText)
+        self.done += source.size
+        self.files += 1
+        elapsed = time.perf_counter() - self.started
+        rate = self.done / elapsed / 2**20 if elapsed else 0.0
+        left = (self.total - self.done) / 2**20 / rate if rate else 0.0
+        print(
+            f"\r{self.files} files, {self.done / 2**20:.1f} of {self.total / 2**20:.1f} MB, "
+            f"{rate:.2f} MB/s, about {left:.0f} s left ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def finish(self) -> None:
+        if self.files:
+            print(file=sys.stderr)
+
+
 def _ingest(folder: Path, db_path: Path, full: bool) -> int:
     from app.ingest import ingest
 
     started = time.perf_counter()
-    report = ingest(folder, db_path, full=full)
+    progress = _Progress(folder) if sys.stderr.isatty() else None
+    report = ingest(folder, db_path, full=full, progress=progress)
+    if progress:
+        progress.finish()
     for problem in report.problems:
         print(f"rejected {problem}", file=sys.stderr)
     print(f"ingest: {report.summary()} in {time.perf_counter() - started:.1f} s → {db_path}")

@@ -16,5 +16,10 @@ def database_path() -> Path:
     return Path(os.environ.get("KB_DB", PROJECT_ROOT / "data" / "kb.sqlite3"))
 
 
+# Bump SCHEMA_VERSION when the tables change and NORMALIZER_VERSION when text.normalize or the
+# index forms change: a database built with other versions is rebuilt in full at the next ingest.
+SCHEMA_VERSION = "3"
+NORMALIZER_VERSION = "2"
+
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"

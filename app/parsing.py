@@ -316,3 +316,28 @@ def parse_transcript(text: str) -> list[ParsedTalk]:
     if not talks:
         raise TranscriptError("headings but no paragraphs: nothing to ingest", first_heading)
     return talks
+
+
+@dataclass
+class SourceText:
+    """A transcript file read and parsed, not yet prepared."""
+
+    name: str
+    sha256: str
+    size: int
+    talks: list[ParsedTalk]
+
+
+def slugify(value: str) -> str:
+    slug = re.sub(r"[^\w\u3400-\u9fff]+", "-", value.lower()).strip("-")
+    return slug[:80].strip("-") or "talk"
+
+
+def talk_id(parsed: ParsedTalk) -> str:
+    """`BV1zE421N7UJ-p7` from the heading; a readable slug when it has no video id."""
+    heading = parsed.heading
+    if heading.video_id:
+        return f"{heading.video_id}-p{heading.part}" if heading.part is not None else heading.video_id
+    forum = heading.forum if heading.forum != heading.title else None
+    words = [heading.event, forum, heading.title, f"p{heading.part}" if heading.part is not None else None]
+    return slugify(" ".join(w for w in words if w))

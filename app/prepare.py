@@ -12,21 +12,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from app import text
-from app.parsing import ParsedTalk
+from app.parsing import ParsedTalk, SourceText
 from app.sounds import sound_tokens
 from app.structure import Structure, analyse
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
-
-
-@dataclass
-class SourceText:
-    """A transcript file read and parsed, not yet prepared."""
-
-    name: str
-    sha256: str
-    size: int
-    talks: list[ParsedTalk]
 
 
 @dataclass

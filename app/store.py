@@ -1,0 +1,250 @@
+"""Writing prepared transcripts into a database file: talks, speakers, segments and their indexes.
+
+Only ingest's build step needs this module (and with it SQLAlchemy, jieba and pypinyin), so
+checking a folder whose files are all unchanged stays quick.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from contextlib import closing
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlmodel import Session
+
+from app import config
+from app.db import create_schema, writable_engine
+from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
+from app.names import TITLES
+from app.parsing import Person, SourceText, talk_id
+from app.prepare import PreparedSource, PreparedTalk, index_forms, prepare_all
+from app.sounds import sounds_like
+from app.structure import Structure
+from app.turns import HOST_PLACEHOLDER
+
+Progress = Callable[[SourceText], None]  # told of each file as it is written
+
+# (table, column, position in a (row id, *index_forms) row) of the indexes that store no text
+CONTENTLESS_INDEXES = (("segment_trigrams", "text", 1), ("segment_chars", "chars", 2), ("segment_sounds", "sounds", 3))
+
+
+def build(
+    db_path: Path,
+    building: Path,
+    incremental: bool,
+    removed: list[str],
+    changed: list[SourceText],
+    progress: Progress | None = None,
+) -> None:
+    """Apply the changes to a private copy of the database, then rename it over the published file."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if incremental:
+            _copy_database(db_path, building)
+        engine = writable_engine(building)
+        create_schema(engine)
+        with Session(engine) as session, session.begin():
+            for name in [*removed, *(source.name for source in changed)]:
+                _delete_file(session, name)
+            _add_sources(session, prepare_all(changed), progress)
+            _refresh_catalogue(session)
+        engine.dispose()
+        os.replace(building, db_path)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _delete_file(session: Session, name: str) -> None:
+    """Remove one file's talks and every row and index entry hanging off them."""
+    talk_ids = list(session.scalars(select(Talk.id).where(Talk.source_file == name)))
+    if talk_ids:
+        rows = session.execute(
+            select(Segment.id, Segment.text).where(Segment.talk_id.in_(talk_ids))  # type: ignore[attr-defined]
+        ).all()
+        connection = session.connection()
+        connection.exec_driver_sql(
+            "DELETE FROM segment_words WHERE rowid IN (SELECT id FROM segment WHERE talk_id IN "
+            f"({','.join('?' * len(talk_ids))}))",
+            tuple(talk_ids),
+        )
+        index_rows = [(row_id, *index_forms(display_text)) for row_id, display_text in rows]
+        for table, column, position in CONTENTLESS_INDEXES:
+            connection.exec_driver_sql(
+                f"INSERT INTO {table}({table}, rowid, {column}) VALUES ('delete', ?, ?)",
+                [(row[0], row[position]) for row in index_rows],
+            )
+        for table in (Segment, Slide, TalkSpeaker, Chapter):
+            session.execute(delete(table).where(table.talk_id.in_(talk_ids)))  # type: ignore[attr-defined]
+        session.execute(delete(Talk).where(Talk.id.in_(talk_ids)))  # type: ignore[attr-defined]
+    session.execute(delete(SourceFile).where(SourceFile.name == name))  # type: ignore[arg-type]
+
+
+def _add_sources(session: Session, sources: Iterable[PreparedSource], progress: Progress | None) -> None:
+    next_id = (session.scalar(select(func.max(Segment.id))) or 0) + 1
+    for prepared in sources:
+        source = prepared.source
+        if progress:
+            progress(source)
+        for talk in prepared.talks:
+            next_id = _add_talk(session, source.name, talk_id(talk.parsed), talk, next_id)
+        talks = len(prepared.talks)
+        session.add(SourceFile(name=source.name, sha256=source.sha256, size=source.size, talk_count=talks))
+
+
+def _add_talk(session: Session, source_name: str, identifier: str, talk: PreparedTalk, next_id: int) -> int:
+    parsed, texts, structure = talk.parsed, talk.texts, talk.structure
+    heading = parsed.heading
+    session.add(
+        Talk(
+            id=identifier,
+            source_file=source_name,
+            heading_line=parsed.line,
+            position=0,
+            heading=heading.raw,
+            event=heading.event,
+            forum=heading.forum,
+            part=heading.part,
+            title=heading.title,
+            kind=structure.kind,
+            session=heading.session,
+            uploader=heading.uploader,
+            video_id=heading.video_id,
+            date=heading.date,
+            segment_count=len(texts),
+            char_count=sum(len(t) for t in texts),
+            slide_count=len(parsed.slides),
+        )
+    )
+    speaker_ids = _add_participants(session, identifier, heading.people, structure)
+    segment_rows, word_rows, index_rows = [], [], []
+    for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
+        row_id = next_id + number - 1
+        index_rows.append((row_id, *talk.forms[number - 1]))
+        segment_rows.append(
+            {
+                "id": row_id,
+                "talk_id": identifier,
+                "number": number,
+                "text": display_text,
+                "speaker_id": speaker_ids.get(who.name or ""),
+                "method": who.method,
+                "confidence": who.confidence,
+                "turn_inside": who.turn_inside,
+            }
+        )
+        word_rows.append((row_id, talk.words[number - 1]))
+    if segment_rows:
+        session.execute(insert(Segment), segment_rows)
+        connection = session.connection()
+        connection.exec_driver_sql("INSERT INTO segment_words(rowid, tokens) VALUES (?, ?)", word_rows)
+        for table, column, position in CONTENTLESS_INDEXES:
+            connection.exec_driver_sql(
+                f"INSERT INTO {table}(rowid, {column}) VALUES (?, ?)", [(row[0], row[position]) for row in index_rows]
+            )
+    if parsed.slides:
+        session.execute(
+            insert(Slide),
+            [{"talk_id": identifier, "after_segment": s.after_segment, "url": s.url} for s in parsed.slides],
+        )
+    if structure.chapters:
+        session.execute(
+            insert(Chapter),
+            [
+                {
+                    "talk_id": identifier,
+                    "number": k,
+                    "start_segment": c.start,
+                    "kind": c.kind,
+                    "speaker_id": speaker_ids.get(c.speaker or ""),
+                    "heard_name": c.speaker,
+                    "affiliation": c.affiliation,
+                    "topic": c.topic,
+                    "confidence": c.confidence,
+                    "cue": c.cue[:300],
+                }
+                for k, c in enumerate(structure.chapters, start=1)
+            ],
+        )
+    return next_id + len(texts)
+
+
+def _add_participants(session: Session, talk: str, people: list[Person], structure: Structure) -> dict[str, str]:
+    """Speaker rows for the heading's people, and for the people the host introduces or addresses.
+
+    Returns name → speaker id for every name the structure uses.
+    """
+    ids: dict[str, str] = {}
+    roles: list[tuple[str, str, str]] = []
+    for person in people:
+        if session.get(Speaker, person.name) is None:
+            session.add(Speaker(id=person.name, name=person.name))
+            session.flush()
+        ids[person.name] = person.name
+        roles.append((person.name, person.role, "heading"))
+    for chapter in structure.chapters:
+        if chapter.speaker and chapter.kind == "talk" and chapter.speaker not in ids:
+            ids[chapter.speaker] = _speaker_heard(session, chapter.speaker, chapter.affiliation, talk)
+            roles.append((ids[chapter.speaker], "speaker", "handover"))
+    for who in structure.speakers:  # panelists whose names the host said, when the heading gives none
+        if who.name and who.name not in ids and who.name != HOST_PLACEHOLDER:
+            ids[who.name] = _speaker_heard(session, who.name, None, talk)
+            roles.append((ids[who.name], "guest", "addressed"))
+    seen = set()
+    for position, (speaker_id, role, source) in enumerate(roles):
+        if (speaker_id, role) not in seen:
+            seen.add((speaker_id, role))
+            session.add(TalkSpeaker(talk_id=talk, speaker_id=speaker_id, role=role, position=position, source=source))
+    session.flush()
+    return ids
+
+
+def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: str) -> str:
+    """The speaker a name heard in the text refers to: a known person who sounds the same, or a new one.
+
+    A surname with a title (张老师) names someone only within one talk, so its record is that talk's own.
+    """
+    if heard.endswith(TITLES):
+        speaker_id = f"{heard}（{talk}）"
+        if session.get(Speaker, speaker_id) is None:
+            session.add(Speaker(id=speaker_id, name=heard, affiliation=affiliation))
+            session.flush()
+        return speaker_id
+    known = session.get(Speaker, heard)
+    if known is None:
+        known = next((sp for sp in session.scalars(select(Speaker)) if sounds_like(heard, sp.name)), None)
+    if known is None:
+        known = Speaker(id=heard, name=heard, affiliation=affiliation)
+        session.add(known)
+    else:
+        aliases = [a for a in known.aliases.split(" | ") if a]
+        if heard != known.name and heard not in aliases:
+            known.aliases = " | ".join([*aliases, heard])
+        known.affiliation = known.affiliation or affiliation
+    session.flush()
+    return known.id
+
+
+def _refresh_catalogue(session: Session) -> None:
+    """Renumber the programme order, drop speakers left without talks, record versions."""
+    talks = session.execute(
+        select(Talk.id, Talk.event, Talk.date, Talk.video_id, Talk.part, Talk.source_file, Talk.heading_line)
+    ).all()
+    ordered = sorted(
+        talks,
+        key=lambda t: (t.event or "", str(t.date or ""), t.video_id or "", t.part or 0, t.source_file, t.heading_line),
+    )
+    for position, talk in enumerate(ordered):
+        session.execute(update(Talk).where(Talk.id == talk.id).values(position=position))  # type: ignore[arg-type]
+    session.execute(
+        delete(Speaker).where(~Speaker.id.in_(select(TalkSpeaker.speaker_id)))  # type: ignore[attr-defined]
+    )
+    for key, value in (("schema", config.SCHEMA_VERSION), ("normalizer", config.NORMALIZER_VERSION)):
+        session.merge(Meta(key=key, value=value))
