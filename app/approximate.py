@@ -19,10 +19,10 @@ from sqlalchemy import Connection
 from app.aliases import equivalents
 from app.filters import Catalogue
 from app.parsing import looks_like_person
-from app.sounds import closeness, is_han, sound_phrases, sounds_like
+from app.sounds import closeness, folded, is_han, sound_phrases
 from app.text import is_added_word, normalize
 
-MAX_SOUND_CANDIDATES = 3000  # segments scanned to discover how a sound was written
+MAX_SOUND_CANDIDATES = 1000  # segments scanned to discover how a sound was written
 MAX_HEARD_FORMS = 8
 COMMON_WORD_FREQUENCY = 500  # a heard form this common in jieba's dictionary is a real word, not a mishearing
 FUZZY_MIN_RATIO = 85
@@ -44,6 +44,8 @@ class Variant:
 def variants(connection: Connection, catalogue: Catalogue, term: str) -> list[Variant]:
     """The best variants of one normalised query term, aliases first."""
     found = [Variant(form, "alias", term, 0.95) for form in equivalents(term)]
+    if _ordinary_word(term) or term[0] in FUNCTION_CHARACTERS or term[-1] in FUNCTION_CHARACTERS:
+        return found  # someone typing 我们, 可以 or 得一个 did not mishear a name or a term
     if len(term) >= 2 and all(is_han(c) for c in term):
         found += _sounds_like(connection, catalogue, term)
     if LATIN_WORD.search(term):
@@ -82,13 +84,15 @@ def _sounds_like(connection: Connection, catalogue: Catalogue, term: str) -> lis
             "(SELECT rowid FROM segment_sounds WHERE segment_sounds MATCH ? LIMIT ?)",
             (phrases, MAX_SOUND_CANDIDATES),
         )
+        wanted = {tuple(phrase.split()) for phrase in sound_phrases(form)}
         for talk_id, display_text in rows:
             if own_talks and talk_id not in own_talks:
                 continue
             text = normalize(display_text)
+            sounds = [folded(char) if is_han(char) else "" for char in text]
             for start in range(len(text) - len(form) + 1):
-                window = text[start : start + len(form)]
-                if sounds_like(window, form):
+                if tuple(sounds[start : start + len(form)]) in wanted:
+                    window = text[start : start + len(form)]
                     heard[window] += 1
                     weights[window] = max(weights.get(window, 0.0), weight * closeness(form, window))
     where = tuple(sorted(own_talks)) or None
