@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from app import catalog
-from app.deps import SessionDep
+from app.deps import SearchOptionsDep, SessionDep
 from app.search import search
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -197,18 +197,12 @@ def speaker(speaker_id: str, session: SessionDep) -> SpeakerOut:
 @router.get("/search", response_model=SearchOut)
 def search_segments(
     session: SessionDep,
+    options: SearchOptionsDep,
     q: Annotated[str, Query(max_length=500, description='query: terms, "phrases", -exclusions, A OR B')] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-    event: Annotated[str, Query(max_length=200)] = "",
-    forum: Annotated[str, Query(max_length=200)] = "",
-    speaker: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[str, Query(max_length=40, description="talk, conversation, panel or forum")] = "",
-    talk: Annotated[str, Query(max_length=200)] = "",
-    sort: Literal["relevance", "programme"] = "relevance",
 ) -> SearchOut:
-    filters = {"event": event, "forum": forum, "speaker": speaker, "kind": kind, "talk": talk}
-    result = search(session.connection(), q, limit=limit, offset=offset, filters=filters, sort=sort)
+    result = search(session.connection(), q, limit=limit, offset=offset, filters=options.filters, sort=options.sort)
     return SearchOut(
         query=q,
         total=result.total,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from dataclasses import asdict, dataclass
+from typing import Annotated, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 
@@ -16,3 +17,22 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@dataclass
+class SearchOptions:
+    """The filters and sort order that the search page and the search API both take."""
+
+    event: Annotated[str, Query(max_length=200)] = ""
+    forum: Annotated[str, Query(max_length=200)] = ""
+    speaker: Annotated[str, Query(max_length=200)] = ""
+    kind: Annotated[str, Query(max_length=40, description="talk, conversation, panel or forum")] = ""
+    talk: Annotated[str, Query(max_length=200)] = ""
+    sort: Literal["relevance", "programme"] = "relevance"
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {name: value for name, value in asdict(self).items() if name != "sort"}
+
+
+SearchOptionsDep = Annotated[SearchOptions, Depends()]

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import catalog, config, sounds, text
 from app.api import router as api_router
 from app.db import Database, DatabaseMissing
-from app.deps import SessionDep
+from app.deps import SearchOptionsDep, SessionDep
 from app.filters import find_speakers
 from app.highlight import mark
 from app.models import Chapter, Segment, Slide
@@ -304,16 +304,11 @@ def hit_map(hits: list[int], segment_count: int, buckets: int = 100) -> list[int
 def search_page(
     request: Request,
     session: SessionDep,
+    options: SearchOptionsDep,
     q: Annotated[str, Query(max_length=500)] = "",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-    event: Annotated[str, Query(max_length=200)] = "",
-    forum: Annotated[str, Query(max_length=200)] = "",
-    speaker: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[str, Query(max_length=40, description="talk, conversation, panel or forum")] = "",
-    talk: Annotated[str, Query(max_length=200)] = "",
-    sort: Literal["relevance", "programme"] = "relevance",
 ) -> Response:
-    filters = {"event": event, "forum": forum, "speaker": speaker, "kind": kind, "talk": talk}
+    filters, sort = options.filters, options.sort
     result = search(session.connection(), q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, filters=filters, sort=sort)
     active = {k: v for k, v in filters.items() if v}
     shown = result.total + (result.approximate_total or 0) + result.related_total
