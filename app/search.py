@@ -202,64 +202,41 @@ def _segments(connection: Connection, ids: list[int]) -> dict[int, tuple]:
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def _page(
-    connection: Connection,
-    catalogue: Catalogue,
-    scope: _Scope,
-    terms: list[str],
-    *,
-    sort: Sort,
-    limit: int,
-    offset: int,
-    match: str,
-    size: int,
-    coverage_words: dict[str, float] | None = None,
-) -> list[Hit]:
-    """One page of a tier: BM25 picks the top candidates, the finer features re-order them."""
-    if limit <= 0:
+@dataclass(frozen=True)
+class _PageRequest:
+    """Which page of a tier to show, and how to rank and label it; also its cache key."""
+
+    terms: tuple[str, ...]
+    sort: Sort
+    limit: int
+    offset: int
+    match: str
+    size: int  # segments in the tier
+    coverage_words: tuple[tuple[str, float], ...] = ()
+
+
+def _page(connection: Connection, catalogue: Catalogue, scope: _Scope, request: _PageRequest) -> list[Hit]:
+    """One page of a tier, remembered; copies, since callers relabel approximate hits."""
+    if request.limit <= 0:
         return []
-    key = ("page", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), tuple(terms), sort, limit, offset)
-    hits = catalogue.remembered(
-        (*key, match, size, tuple(sorted((coverage_words or {}).items()))),
-        lambda: _compute_page(
-            connection,
-            catalogue,
-            scope,
-            terms,
-            sort=sort,
-            limit=limit,
-            offset=offset,
-            match=match,
-            size=size,
-            coverage_words=coverage_words,
-        ),
-    )
-    return [replace(hit) for hit in hits]  # copies: callers relabel approximate hits
+    key = ("page", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), request)
+    hits = catalogue.remembered(key, lambda: _compute_page(connection, catalogue, scope, request))
+    return [replace(hit) for hit in hits]
 
 
-def _compute_page(
-    connection: Connection,
-    catalogue: Catalogue,
-    scope: _Scope,
-    terms: list[str],
-    *,
-    sort: Sort,
-    limit: int,
-    offset: int,
-    match: str,
-    size: int,
-    coverage_words: dict[str, float] | None,
-) -> list[Hit]:
-    rerank = sort == "relevance" and offset + limit <= RERANK_DEPTH
+def _compute_page(connection: Connection, catalogue: Catalogue, scope: _Scope, request: _PageRequest) -> list[Hit]:
+    """BM25 picks the top candidates, the finer features in ranking.py re-order them."""
+    terms, offset, limit = list(request.terms), request.offset, request.limit
+    rerank = request.sort == "relevance" and offset + limit <= RERANK_DEPTH
     ranked = _ranked_ids(
         connection,
         scope,
         sorted({w for term in terms for w in words(term)}),
-        sort=sort,
+        sort=request.sort,
         limit=RERANK_DEPTH if rerank else limit,
         offset=0 if rerank else offset,
-        coverage_words=coverage_words or {},
-        size=size,
+        coverage_words=dict(request.coverage_words),
+        size=request.size,
     )
     details = _segments(connection, [segment_id for segment_id, _, _ in ranked])
     scored = []
@@ -280,7 +257,7 @@ def _compute_page(
             text,
             str(mark(text, terms, SNIPPET_WIDTH)),
             round(value, 4),
-            match,
+            request.match,
         )
         for _, value, talk_id, number, speaker, text in scored
     ]
@@ -342,9 +319,8 @@ def search(
         result.speaker_match = restriction.speaker_match
     terms = [t.text for t in query.positive_terms]
     if offset < result.total:
-        result.hits = _page(
-            connection, catalogue, exact, terms, sort=sort, limit=limit, offset=offset, match="exact", size=result.total
-        )
+        request = _PageRequest(tuple(terms), sort, limit, offset, "exact", result.total)
+        result.hits = _page(connection, catalogue, exact, request)
 
     if len(result.hits) < limit and query.has_positive_terms:
         _add_approximate(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
@@ -394,18 +370,16 @@ def _add_approximate(
     scope = _Scope(ids_sql, params, exact.restriction)
     result.approximate_total = sum(scope.counts(connection).values())
     weights = {v.text: v.score for v in result.variants}
-    hits = _page(
-        connection,
-        catalogue,
-        scope,
-        [t.text for t in result.query.positive_terms] + list(weights),
-        sort=sort,
-        limit=limit - len(result.hits),
-        offset=max(0, offset - result.total),
-        match="approximate",
-        size=result.approximate_total,
-        coverage_words=weights,
+    request = _PageRequest(
+        (*(t.text for t in result.query.positive_terms), *weights),
+        sort,
+        limit - len(result.hits),
+        max(0, offset - result.total),
+        "approximate",
+        result.approximate_total,
+        tuple(weights.items()),
     )
+    hits = _page(connection, catalogue, scope, request)
     for hit in hits:
         text = normalize(hit.text)
         present = (v for v in result.variants if v.text in text and (v.talks is None or hit.talk_id in v.talks))
@@ -454,15 +428,13 @@ def _add_related(
     scope = _Scope(ids_sql, params, exact.restriction)
     result.related_total = sum(scope.counts(connection).values())
     result.related_words = related_words
-    result.hits += _page(
-        connection,
-        catalogue,
-        scope,
-        related_words,
-        sort=sort,
-        limit=limit - len(result.hits),
-        offset=max(0, offset - result.total - (result.approximate_total or 0)),
-        match="related",
-        size=result.related_total,
-        coverage_words=_idf_weights(connection, word_terms),
+    request = _PageRequest(
+        tuple(related_words),
+        sort,
+        limit - len(result.hits),
+        max(0, offset - result.total - (result.approximate_total or 0)),
+        "related",
+        result.related_total,
+        tuple(_idf_weights(connection, word_terms).items()),
     )
+    result.hits += _page(connection, catalogue, scope, request)
