@@ -7,8 +7,9 @@ at once (`prepare_all`); ingest then only writes the results.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from app import text
@@ -74,4 +75,12 @@ def prepare_all(sources: list[SourceText]) -> Iterator[PreparedSource]:
         yield from map(prepare_source, sources)
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(names,)) as pool:
-        yield from pool.map(prepare_source, sources)
+        # A bounded window of files in flight: Executor.map would queue every file at once and
+        # hold every prepared result while the writer catches up.
+        pending: deque[Future[PreparedSource]] = deque()
+        for source in sources:
+            pending.append(pool.submit(prepare_source, source))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

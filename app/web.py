@@ -23,7 +23,7 @@ from app import catalog, config, sounds, text
 from app.api import router as api_router
 from app.db import Database, DatabaseMissing
 from app.deps import SearchOptionsDep, SessionDep
-from app.filters import find_speakers
+from app.filters import catalogue, find_speakers
 from app.highlight import mark
 from app.models import Chapter, Segment, Slide
 from app.query import parse_query
@@ -329,7 +329,7 @@ def search_page(
             "page_url": page_url,
             "filters": active,
             "sort": sort,
-            "talks": {s.talk.id: s.talk for s in catalog.list_talks(session)},
+            "talks": catalogue(session.connection()).talks,  # event and forum of each hit's talk
         },
     )
 
