@@ -313,7 +313,9 @@ def search(
     restriction = restrict(catalogue, query.filters)
     exact = _Scope(ids_sql, params, restriction)
     counts = exact.counts(connection)
-    result = SearchResult(query, sum(counts.values()), facets=_facets(catalogue, counts))
+    facet_key = ("facets", exact.ids_sql, tuple(exact.ids_params), repr(restriction))
+    facets = catalogue.remembered(facet_key, lambda: _facets(catalogue, counts))
+    result = SearchResult(query, sum(counts.values()), facets=facets)
     if restriction.speakers is not None:
         result.speakers = [catalogue.speakers[sid][0] for sid in restriction.speakers]
         result.speaker_match = restriction.speaker_match

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from itertools import groupby
 from math import ceil
 from typing import Annotated, Literal
@@ -58,9 +58,12 @@ MAX_PAGE = 500
 
 @asynccontextmanager
 async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
-    """Load jieba's dictionary before the first request rather than during it."""
+    """Load the dictionaries and the catalogue before the first request rather than during it."""
     text.load_dictionary()
     sounds.folded("中")  # loads pypinyin's dictionary
+    with suppress(DatabaseMissing), app.state.database.session() as session:
+        connection = session.connection()
+        catalogue(connection).vocabulary(connection)  # for "did you mean" suggestions
     yield
 
 
