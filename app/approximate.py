@@ -12,15 +12,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import jieba
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
 from app.aliases import equivalents
 from app.filters import Catalogue
-from app.parsing import looks_like_person
+from app.names import split_name
 from app.sounds import closeness, folded, is_han, sound_phrases
-from app.text import is_added_word, normalize
+from app.text import common_word_frequency, normalize
 
 MAX_SOUND_CANDIDATES = 1000  # segments scanned to discover how a sound was written
 MAX_HEARD_FORMS = 8
@@ -63,8 +62,9 @@ def spoken_forms(term: str, is_speaker: bool) -> list[tuple[str, float]]:
     Only for people known to speak in some talk: a given name alone sounds like too many words.
     """
     forms = [(term, 1.0)]
-    if is_speaker and len(term) == 3 and looks_like_person(term):
-        forms.append((term[1:], 0.9))
+    surname, given = split_name(term)
+    if is_speaker and surname and len(given) >= 2:
+        forms.append((given, 0.9))
     return forms
 
 
@@ -112,7 +112,7 @@ def _phrase_boundary(term: str, heard: str) -> bool:
 
 def _ordinary_word(word: str) -> bool:
     """A common word such as 只能 sounds like 智能 but is no mishearing of it."""
-    return not is_added_word(word) and jieba.dt.FREQ.get(word, 0) >= COMMON_WORD_FREQUENCY
+    return common_word_frequency(word) >= COMMON_WORD_FREQUENCY
 
 
 def _misspelt(vocabulary: list[str], term: str) -> list[Variant]:

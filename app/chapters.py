@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import jieba.posseg
 
 from app.parsing import looks_like_person
-from app.text import is_added_word
+from app.text import common_word_frequency
 
 INVITATION = re.compile(r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给)")
 WEAK_INVITATION = re.compile(r"为(?:大家|我们)(?:介绍|带来|分享|做)")
@@ -120,7 +120,7 @@ def _plausible_name(word: str) -> bool:
     """A person's name as heard: shaped like one, not a common word (谢谢, 顾问), not 张老师 or 应用部."""
     if not looks_like_person(word) or re.search(r"(?:老师|总|博士|部|院|所|局|司|室|会|组|系|中心)$", word):
         return False
-    return is_added_word(word) or jieba.dt.FREQ.get(word, 0) <= COMMON_WORD_FREQUENCY
+    return common_word_frequency(word) <= COMMON_WORD_FREQUENCY
 
 
 def _speaker_in(clause: str) -> tuple[str | None, str | None]:

@@ -19,7 +19,7 @@ import jieba
 import jieba.posseg
 from rapidfuzz.fuzz import ratio
 
-from app.parsing import looks_like_person, normalize_name
+from app.parsing import COMPOUND_SURNAMES, looks_like_person, normalize_name
 from app.sounds import fold, syllable
 
 jieba.setLogLevel(logging.WARNING)
@@ -28,9 +28,6 @@ jieba.setLogLevel(logging.WARNING)
 TITLES = ("博士", "老师", "教授", "院长", "主任", "老板", "先生", "女士", "总")
 # 总 is a title in 张总 but starts a word in 总是, 总体, 总结 …
 _NOT_AFTER_总 = frozenset("是体结共之理统而的")
-_COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离".split()
-)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # Per-syllable scores: the same character, the same sound, a sound recognisers
@@ -86,7 +83,7 @@ def find_name_mentions(text: str, names: list[str]) -> list[tuple[int, int, str,
 def split_name(name: str) -> tuple[str | None, str]:
     """(surname, given name) of a Chinese name; (None, name) when it does not start with a surname."""
     name = normalize_name(name)
-    if len(name) >= 3 and name[:2] in _COMPOUND_SURNAMES:
+    if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
         return name[:2], name[2:]
     if looks_like_person(name):
         return name[0], name[1:]

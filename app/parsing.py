@@ -59,7 +59,7 @@ _SESSION_PATTERN = re.compile(r"^(环节|第.{1,3}环节|session\s*|part\s*)\s*\
 
 # The most common Chinese surnames, single and compound; a heading token of two
 # to four Han characters that starts with one of them reads as a person's name.
-_COMPOUND_SURNAMES = frozenset(
+COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 端木 南宫 西门".split(" ")
 )
 _SURNAMES = set(
@@ -149,7 +149,7 @@ def looks_like_person(token: str) -> bool:
     if token.lower() in SESSION_WORDS or token in ROLE_WORDS:
         return False
     if _CHINESE_NAME.match(token):
-        return token[:2] in _COMPOUND_SURNAMES or token[0] in _SURNAMES
+        return token[:2] in COMPOUND_SURNAMES or token[0] in _SURNAMES
     return bool(_LATIN_NAME.match(token))
 
 

@@ -142,6 +142,17 @@ def is_added_word(word: str) -> bool:
     return normalize(word) in _loaded_words
 
 
+def common_word_frequency(word: str) -> int:
+    """How common jieba's own dictionary says a word is; 0 for the names and terms we added.
+
+    Tells ordinary words (谢谢, 只能) from names and misheard forms, which jieba barely knows.
+    """
+    if is_added_word(word):
+        return 0
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0)
+
+
 @lru_cache(maxsize=4)
 def _word_list(path: Path) -> tuple[str, ...]:
     """Words of a user-editable list: whitespace or line separated, `#` starts a comment."""
