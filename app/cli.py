@@ -80,5 +80,5 @@ def _serve(args: argparse.Namespace) -> int:
     if args.db:
         os.environ["KB_DB"] = str(args.db)
     print(f"Serving the knowledge base on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run("app.web:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run("app.web.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
     return 0

@@ -1,25 +1,92 @@
-"""Settings in one place, each overridable by an environment variable."""
+"""Every setting in one place, each overridable by the environment variable named beside it.
+
+`SETTINGS` lists them for the README's configuration table (tests/test_docs.py checks that
+each one is documented there). Values are read when this module is first imported, so set
+the variables before starting the server or an ingest.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def transcripts_dir() -> Path:
-    return Path(os.environ.get("KB_TRANSCRIPTS", PROJECT_ROOT / "data" / "transcripts"))
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    description: str
+
+
+SETTINGS: list[Setting] = []
+
+
+def _setting(env: str, default: object, description: str) -> str:
+    SETTINGS.append(Setting(env, str(default), description))
+    return os.environ.get(env, str(default))
+
+
+def _int(env: str, default: int, description: str) -> int:
+    return int(_setting(env, default, description))
+
+
+def _float(env: str, default: float, description: str) -> float:
+    return float(_setting(env, default, description))
 
 
 def database_path() -> Path:
-    return Path(os.environ.get("KB_DB", PROJECT_ROOT / "data" / "kb.sqlite3"))
+    """Read at call time: the CLI's --db sets KB_DB for the server process it starts."""
+    return Path(os.environ.get("KB_DB", _DEFAULT_DB))
 
 
-# Bump SCHEMA_VERSION when the tables change and NORMALIZER_VERSION when text.normalize or the
-# index forms change: a database built with other versions is rebuilt in full at the next ingest.
+def transcripts_dir() -> Path:
+    return Path(os.environ.get("KB_TRANSCRIPTS", _DEFAULT_TRANSCRIPTS))
+
+
+_DEFAULT_DB = _setting("KB_DB", "data/kb.sqlite3", "database file (also `--db PATH`), relative to the working folder")
+_DEFAULT_TRANSCRIPTS = _setting(
+    "KB_TRANSCRIPTS", "data/transcripts", "transcripts folder (also `python -m app ingest DIR`)"
+)
+DATA_DIR = Path(
+    _setting(
+        "KB_DATA_DIR",
+        PACKAGE_DIR / "data",
+        "folder of the editable word lists dictionary.txt, aliases.txt and stopwords.txt",
+    )
+)
+DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
+ALIASES_FILE = DATA_DIR / "aliases.txt"
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+
+TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
+STATIC_DIR = PACKAGE_DIR / "web" / "static"
+
+# Serving
+PAGE_SIZE = _int("KB_PAGE_SIZE", 20, "search results per page")
+MAX_PAGE = _int("KB_MAX_PAGE", 500, "last result page a search can reach")
+ANSWER_CACHE_SIZE = _int("KB_ANSWER_CACHE", 512, "answers (counts, rankings, pages) remembered per published database")
+POOL_SIZE = _int("KB_POOL_SIZE", 8, "read-only database connections kept open per server process")
+POOL_OVERFLOW = _int("KB_POOL_OVERFLOW", 56, "extra connections opened under load, closed when idle")
+
+# Queries
+MAX_QUERY_CHARS = _int("KB_MAX_QUERY_CHARS", 500, "longest query read; the rest is ignored, with a notice")
+MAX_TERMS = _int("KB_MAX_TERMS", 16, "terms of a query searched; further ones are ignored, with a notice")
+
+# Ingest limits: real headings are under 250 characters and real paragraphs under 300.
+MAX_FILE_BYTES = (
+    _int("KB_MAX_FILE_MB", 32, "largest transcript file in MB (a hundred times the biggest real one)") * 2**20
+)
+MAX_HEADING_CHARS = _int("KB_MAX_HEADING_CHARS", 1_000, "longest `# ` heading accepted")
+MAX_PARAGRAPH_CHARS = _int("KB_MAX_PARAGRAPH_CHARS", 10_000, "longest paragraph accepted")
+
+# Who speaks
+SPEAKER_THRESHOLD = _float("KB_SPEAKER_THRESHOLD", 0.5, "confidence below which a panel paragraph gets no speaker")
+SURE_CONFIDENCE = _float("KB_SURE_CONFIDENCE", 0.8, "confidence from which a speaker is shown without a `(?)`")
+
+# Bump SCHEMA_VERSION when the tables change and INDEX_VERSION when text normalisation or the index
+# forms change: a database built with other versions (or another dictionary) is rebuilt at the next ingest.
 SCHEMA_VERSION = "3"
-NORMALIZER_VERSION = "2"
-
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
+INDEX_VERSION = "2"

@@ -5,6 +5,14 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# What kind of recording a talk is (speakers/structure.py decides), with its label on pages.
+TALK_KINDS = {
+    "talk": "演讲 talk",
+    "conversation": "演讲与对话 keynote + conversation",
+    "panel": "圆桌 panel",
+    "forum": "论坛全程 whole forum",
+}
+
 
 class SourceFile(SQLModel, table=True):
     """One transcript file as last ingested; the hash lets unchanged files be skipped."""

@@ -11,6 +11,8 @@ from functools import cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from app.lexicon import is_han
+
 BREAK = "qq"  # not a syllable: stands between runs of Chinese characters in the sound index
 
 
@@ -25,10 +27,6 @@ def fold(syllable: str) -> str:
     if syllable.endswith("ng") and not syllable.endswith("ong"):
         syllable = syllable[:-1]
     return syllable
-
-
-def is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 @cache

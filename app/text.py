@@ -16,8 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 import opencc
 import rjieba
+
+from app import config
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -29,14 +32,8 @@ _NOISE = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
-# Bump when `normalize` changes: databases built with another version are rebuilt in full.
-NORMALIZER_VERSION = "2"
 # Stands for a space in the character index, so "a b" and "ab" stay different.
 SPACE_TOKEN = "\u2581"
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
-STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 
 
 def clean(paragraph: str) -> str:
@@ -153,6 +150,12 @@ def common_word_frequency(word: str) -> int:
     return jieba.dt.FREQ.get(word, 0)
 
 
+def is_person_name_word(word: str) -> bool:
+    """Whether jieba's dictionary tags the word as a person's name (李娜), not a common word."""
+    jieba.dt.check_initialized()
+    return jieba.posseg.dt.word_tag_tab.get(word) == "nr"
+
+
 @lru_cache(maxsize=4)
 def _word_list(path: Path) -> tuple[str, ...]:
     """Words of a user-editable list: whitespace or line separated, `#` starts a comment."""
@@ -187,16 +190,16 @@ def _word(token: str) -> str:
 @lru_cache(maxsize=1)
 def _dictionary_entries() -> tuple[str, ...]:
     """One entry per line: entries such as `scaling law` contain spaces."""
-    if not DICTIONARY_FILE.exists():
+    if not config.DICTIONARY_FILE.exists():
         return ()
-    lines = DICTIONARY_FILE.read_text(encoding="utf-8").splitlines()
+    lines = config.DICTIONARY_FILE.read_text(encoding="utf-8").splitlines()
     return tuple(entry for line in lines if (entry := line.split("#", 1)[0].strip()))
 
 
 def meaningful_words(normalized: str) -> list[str]:
     """The content words of a typed question: 大模型会不会取代程序员 → 大模型, 取代, 程序员."""
     load_dictionary()
-    stopwords = set(_word_list(STOPWORDS_FILE))
+    stopwords = set(_word_list(config.STOPWORDS_FILE))
     found: list[str] = []
     for token in jieba.cut(normalized):
         token = token.strip()

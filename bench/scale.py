@@ -41,8 +41,8 @@ import httpx
 import jieba
 
 from app.db import read_only_engine
-from app.query import parse_query
 from app.search import search
+from app.search.query import parse_query
 from app.text import normalize
 from bench.common import percentiles
 from bench.corpus import cached_corpus

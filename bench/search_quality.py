@@ -13,8 +13,8 @@ import random
 import re
 import sqlite3
 
-from app.query import parse_query
-from app.search import matching_ids_sql, search
+from app.search.engine import matching_ids_sql, search
+from app.search.query import parse_query
 from app.text import normalize, words
 from bench.common import bundled_connection, percentiles, timed
 

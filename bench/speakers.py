@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.chapters import detect_chapters
-from app.parsing import parse_transcript
+from app.ingest.parsing import parse_transcript
+from app.speakers.subtalks import detect_subtalks
 from app.text import clean
 from bench.speakers_turns import evaluate_turns
 
@@ -29,7 +29,7 @@ def evaluate_chapters() -> dict:
             if talk_id not in labels:
                 continue
             gold = sorted({entry["segment"] for entry in labels[talk_id]})
-            found = [c.start for c in detect_chapters([clean(p) for p in talk.paragraphs])]
+            found = [c.start for c in detect_subtalks([clean(p) for p in talk.paragraphs])]
             matched: set[int] = set()
             for start in found:
                 hit = next((g for g in gold if abs(g - start) <= 1 and g not in matched), None)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.names import find_name_mentions
-from app.parsing import ParsedTalk, parse_transcript
-from app.turns import HOST_PLACEHOLDER, attribute_panel
+from app.ingest.parsing import ParsedTalk, parse_transcript
+from app.speakers.mentions import find_name_mentions
+from app.speakers.turns import HOST_PLACEHOLDER, attribute_panel
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data" / "panel_speakers.json"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app.web.app import create_app
 from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.ingest import ingest
-from app.web import create_app
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "transcripts"
 

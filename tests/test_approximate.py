@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.aliases import equivalents, parse_aliases
 from app.search import search
+from app.search.aliases import equivalents, parse_aliases
 from app.sounds import closeness, fold, sound_tokens, sounds_like
 from app.text import normalize
 

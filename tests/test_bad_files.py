@@ -18,7 +18,7 @@ import pytest
 
 from app.cli import main
 from app.ingest import ingest
-from app.parsing import MAX_HEADING_CHARS, MAX_PARAGRAPH_CHARS, TranscriptError, parse_transcript
+from app.ingest.parsing import MAX_HEADING_CHARS, MAX_PARAGRAPH_CHARS, TranscriptError, parse_transcript
 
 BROKEN = Path(__file__).resolve().parent / "data" / "broken"
 GOOD = (

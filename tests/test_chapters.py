@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.chapters import detect_chapters
-from app.parsing import parse_transcript
+from app.ingest.parsing import parse_transcript
+from app.speakers.subtalks import detect_subtalks
 from tests.conftest import BUNDLED
 
 LABELS = json.loads((Path(__file__).parent / "data" / "subtalks.json").read_text(encoding="utf-8"))
@@ -29,7 +29,7 @@ def test_a_hand_over_starts_a_chapter_with_speaker_and_affiliation():
         "尊敬的各位领导，各位嘉宾，大家好，我今天讲的是大模型。",
         "大模型的发展非常快。",
     ]
-    chapters = detect_chapters(paragraphs)
+    chapters = detect_subtalks(paragraphs)
     assert [c.start for c in chapters] == [1, 5]
     talk = chapters[1]
     assert (talk.speaker, talk.affiliation, talk.topic) == ("李明", "清华大学教授", "大模型的未来")
@@ -39,12 +39,12 @@ def test_the_new_voice_can_start_inside_the_hand_over_paragraph():
     paragraphs = (
         ["开场。"] * 5 + ["感谢王教授的精彩分享。有请张伟博士上台。大家好，我是张伟，很高兴来到这里。"] + ["内容。"] * 5
     )
-    assert [c.start for c in detect_chapters(paragraphs)] == [1, 6]
+    assert [c.start for c in detect_subtalks(paragraphs)] == [1, 6]
 
 
 def test_inviting_an_answer_inside_a_talk_is_no_hand_over():
     paragraphs = ["我们请大家思考一个问题。", "也特别感谢主办方邀请我们来分享。", "欢迎大家加入我们的社区。"] * 4
-    assert [c.start for c in detect_chapters(paragraphs)] == [1]
+    assert [c.start for c in detect_subtalks(paragraphs)] == [1]
 
 
 def test_labelled_forums_precision_and_recall():
@@ -52,7 +52,7 @@ def test_labelled_forums_precision_and_recall():
     gold_total = 0
     for talk_id, paragraphs in forum_paragraphs().items():
         gold = sorted({entry["segment"] for entry in LABELS[talk_id]})
-        found = [c.start for c in detect_chapters(paragraphs)]
+        found = [c.start for c in detect_subtalks(paragraphs)]
         matched: set[int] = set()
         for start in found:
             hit = next((g for g in gold if abs(g - start) <= 1 and g not in matched), None)
@@ -66,6 +66,6 @@ def test_labelled_forums_precision_and_recall():
 
 
 def test_chapter_speakers_are_names_as_heard():
-    chapters = {c.start: c for c in detect_chapters(forum_paragraphs()["BV1iT421k7Bv-p36"])}
+    chapters = {c.start: c for c in detect_subtalks(forum_paragraphs()["BV1iT421k7Bv-p36"])}
     assert chapters[20].speaker == "张鹏"
     assert chapters[655].speaker == "涂存超"

@@ -1,4 +1,4 @@
-from app.highlight import mark, match_spans
+from app.search.highlight import mark, match_spans
 
 
 def test_marks_matches_case_insensitively_and_inside_words():

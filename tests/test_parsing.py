@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.parsing import TranscriptError, normalize_name, parse_heading, parse_transcript
+from app.ingest.parsing import TranscriptError, normalize_name, parse_heading, parse_transcript
 from tests.conftest import BUNDLED
 
 # (heading text, event, forum, part, title, session, [(name, role)], uploader, video id, date)

@@ -1,6 +1,6 @@
 import pytest
 
-from app.query import MAX_TERMS, parse_query
+from app.search.query import MAX_TERMS, parse_query
 
 
 def summary(raw):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.ranking import Candidate, phrase, proximity, score, whole_word
 from app.search import search
+from app.search.ranking import Candidate, phrase, proximity, score, whole_word
 
 JUDGED = json.loads((Path(__file__).parent / "data" / "judged_queries.json").read_text(encoding="utf-8"))
 

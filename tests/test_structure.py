@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from app.parsing import parse_heading
-from app.structure import talk_kind
+from app.ingest.parsing import parse_heading
+from app.speakers.structure import talk_kind
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.names import find_name_mentions, learn_names
-from app.turns import HOST_PLACEHOLDER, THRESHOLD, attribute_panel
+from app.speakers.mentions import find_name_mentions, learn_names
+from app.speakers.turns import HOST_PLACEHOLDER, THRESHOLD, attribute_panel
 from bench.speakers_turns import evaluate_turns
 
 PANELISTS = ["王仲远", "王小川", "张鹏", "杨植麟", "李大海"]

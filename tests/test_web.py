@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from app.web.app import create_app
 
 from app.db import Database
-from app.web import create_app
 
 
 def test_home_lists_talks_grouped_by_event_and_forum(client):

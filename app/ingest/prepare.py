@@ -13,9 +13,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from app import text
-from app.parsing import ParsedTalk, SourceText
+from app.ingest.parsing import ParsedTalk, SourceText
 from app.sounds import sound_tokens
-from app.structure import Structure, analyse
+from app.speakers.structure import Structure, analyse
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from app import catalog
-from app.deps import SearchOptionsDep, SessionDep
 from app.search import search
+from app.web import reads as catalog
+from app.web.deps import SearchOptionsDep, SessionDep, SpeakerDep, TalkDep
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -146,10 +146,7 @@ def talks(session: SessionDep) -> list[dict]:
 
 
 @router.get("/talks/{talk_id}", response_model=TalkDetailOut)
-def talk(talk_id: str, session: SessionDep) -> dict:
-    detail = catalog.get_talk(session, talk_id)
-    if detail is None:
-        raise HTTPException(404, f"No talk with id {talk_id!r}.")
+def talk(talk_id: str, detail: TalkDep) -> dict:
     return {
         **_talk_out(detail),
         "segments": [
@@ -187,10 +184,7 @@ def speakers(session: SessionDep) -> list[SpeakerOut]:
 
 
 @router.get("/speakers/{speaker_id}", response_model=SpeakerOut)
-def speaker(speaker_id: str, session: SessionDep) -> SpeakerOut:
-    detail = catalog.get_speaker(session, speaker_id)
-    if detail is None:
-        raise HTTPException(404, f"No speaker with id {speaker_id!r}.")
+def speaker(speaker_id: str, detail: SpeakerDep) -> SpeakerOut:
     return _speaker_out(detail)
 
 

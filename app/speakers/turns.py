@@ -7,7 +7,7 @@ thanks them in turn. We find these cues in the text of the whole talk, turn them
 into a timeline of turns over character positions, and label each paragraph with
 the speaker who says most of it.
 
-Names are matched by sound (app.names), because the recogniser mishears them.
+Names are matched by sound (app.speakers.mentions), because the recogniser mishears them.
 When the heading names no panelists, we learn the names the host says with a
 title (双永博士, 赵健博士) and merge their misheard variants. A paragraph whose
 speaker rests on weak evidence gets speaker None: a wrong label is worse than none.
@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from app.names import Mention, NameForm, learn_names, match_forms, name_forms
+from app.speakers.mentions import Mention, NameForm, learn_names, match_forms, name_forms
 from app.text import clean
 
 HOST_PLACEHOLDER = "主持人"  # the host's label when the heading does not name them

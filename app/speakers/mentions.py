@@ -9,34 +9,27 @@ name, the given name (小川), and surname plus title (张总, 宋博士). Pure 
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-import jieba
-import jieba.posseg
 from rapidfuzz.fuzz import ratio
 
-from app.parsing import COMPOUND_SURNAMES, looks_like_person, normalize_name
+from app.lexicon import HAN_CHARACTER, ORDINARY_WORD_FREQUENCY, PERSON_TITLES
+from app.people import looks_like_person, normalize_name, split_name
 from app.sounds import fold, syllable
+from app.text import common_word_frequency, is_person_name_word
 
-jieba.setLogLevel(logging.WARNING)
-
-# Titles said after a surname or a name, when someone is spoken to or about.
-TITLES = ("博士", "老师", "教授", "院长", "主任", "老板", "先生", "女士", "总")
 # 总 is a title in 张总 but starts a word in 总是, 总体, 总结 …
 _NOT_AFTER_总 = frozenset("是体结共之理统而的")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # Per-syllable scores: the same character, the same sound, a sound recognisers
 # confuse, or a near sound (超 chao heard for 川 chuan).
 EXACT, HOMOPHONE, CONFUSABLE, NEAR = 1.0, 0.9, 0.8, 0.6
 NEAR_RATIO = 50  # rapidfuzz ratio of two folded syllables that still sound near
-# An ordinary word (jieba frequency at least this) heard for a name is only
-# believed when it sounds exactly like it, and then with a lower score: 指令 for 植麟.
-ORDINARY_WORD_FREQUENCY = 50
+# An ordinary word heard for a name is only believed when it sounds exactly like it,
+# and then with a lower score: 指令 for 植麟.
 ORDINARY_WORD_PENALTY = 0.85
 KIND_WEIGHT = {"full": 1.0, "given": 0.95, "title": 0.85}
 
@@ -80,16 +73,6 @@ def find_name_mentions(text: str, names: list[str]) -> list[tuple[int, int, str,
     return [(m.start, m.end, m.name, m.heard, m.score) for m in match_forms(text, name_forms(names))]
 
 
-def split_name(name: str) -> tuple[str | None, str]:
-    """(surname, given name) of a Chinese name; (None, name) when it does not start with a surname."""
-    name = normalize_name(name)
-    if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
-        return name[:2], name[2:]
-    if looks_like_person(name):
-        return name[0], name[1:]
-    return None, name
-
-
 def name_forms(names: list[str]) -> list[NameForm]:
     """Every form in which the names may be said.
 
@@ -97,7 +80,7 @@ def name_forms(names: list[str]) -> list[NameForm]:
     it could be either. One-character given names are left out: a single
     syllable matches far too much.
     """
-    names = [normalize_name(name) for name in names if _HAN.match(normalize_name(name))]
+    names = [normalize_name(name) for name in names if HAN_CHARACTER.match(normalize_name(name))]
     surnames = [split_name(name)[0] for name in names]
     forms: list[NameForm] = []
     for name, surname in zip(names, surnames, strict=True):
@@ -106,7 +89,7 @@ def name_forms(names: list[str]) -> list[NameForm]:
         if surname and len(given) >= 2:
             forms.append(NameForm(name, given, "given"))
         if surname and surnames.count(surname) == 1:
-            forms.extend(NameForm(name, surname + title, "title") for title in TITLES)
+            forms.extend(NameForm(name, surname + title, "title") for title in PERSON_TITLES)
     return forms
 
 
@@ -144,7 +127,7 @@ class _Heard:
 
     @classmethod
     def of(cls, text: str) -> _Heard:
-        positions = [i for i, char in enumerate(text) if _HAN.match(char)]
+        positions = [i for i, char in enumerate(text) if HAN_CHARACTER.match(char)]
         chars = [text[i] for i in positions]
         sounds = [syllable(char) for char in chars]  # cached per character: pypinyin on whole texts is slow
         joined = [not text[a + 1 : b].strip() for a, b in zip(positions, positions[1:], strict=False)]
@@ -230,7 +213,7 @@ def _sound_score(expected: str, heard: str) -> float | None:
 
 @cache
 def _title_of(chars: str) -> str:
-    return next(title for title in TITLES if chars.endswith(title))
+    return next(title for title in PERSON_TITLES if chars.endswith(title))
 
 
 def _title_ends_word(text: str, end: int, form: NameForm) -> bool:
@@ -241,7 +224,7 @@ def _title_ends_word(text: str, end: int, form: NameForm) -> bool:
 def _after_title(text: str, position: int) -> int:
     """Where a title right after position ends (a space may come before it), else position."""
     start = position + 1 if text[position : position + 1] == " " else position
-    for title in TITLES:
+    for title in PERSON_TITLES:
         if text.startswith(title, start):
             if title == "总" and text[start + 1 : start + 2] in _NOT_AFTER_总:
                 continue
@@ -252,9 +235,7 @@ def _after_title(text: str, position: int) -> int:
 @cache
 def _is_ordinary_word(word: str) -> bool:
     """Whether jieba's dictionary knows word as a common word (大概, 智能), not as a person's name (李娜)."""
-    jieba.dt.check_initialized()
-    common = jieba.dt.FREQ.get(word, 0) >= ORDINARY_WORD_FREQUENCY
-    return common and jieba.posseg.dt.word_tag_tab.get(word) != "nr"
+    return common_word_frequency(word) >= ORDINARY_WORD_FREQUENCY and not is_person_name_word(word)
 
 
 def learn_names(text: str) -> dict[str, list[NameForm]]:
@@ -293,13 +274,13 @@ def _name_before(before: str) -> str | None:
         len(three) == 3
         and three[0] not in _LEAD_CHARS
         and _is_surname(three[0])
-        and all(_HAN.match(char) and char not in _NOT_NAME for char in three[1:])
+        and all(HAN_CHARACTER.match(char) and char not in _NOT_NAME for char in three[1:])
         and _INTO_NAME.search(before[:-3])
     ):
         return three
     if (
         len(two) == 2
-        and all(_HAN.match(char) and char not in _NOT_NAME for char in two)
+        and all(HAN_CHARACTER.match(char) and char not in _NOT_NAME for char in two)
         and two[0] not in _LEAD_CHARS
         and _INTO_NAME.search(before[:-2])
     ):
@@ -337,4 +318,4 @@ def _learned_forms(name: str, cluster: list[str]) -> list[NameForm]:
     surnames = {variant for variant in cluster if len(variant) == 1}
     if len(cluster[0]) > 1 and _is_surname(cluster[0][0]):
         surnames.add(cluster[0][0])
-    return forms + [NameForm(name, surname + title, "title") for surname in sorted(surnames) for title in TITLES]
+    return forms + [NameForm(name, surname + title, "title") for surname in sorted(surnames) for title in PERSON_TITLES]

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
-from app.aliases import equivalents
-from app.filters import Catalogue
-from app.names import split_name
-from app.sounds import closeness, folded, is_han, sound_phrases
+from app.lexicon import ORDINARY_WORD_FREQUENCY, is_han
+from app.people import split_name
+from app.search.aliases import equivalents
+from app.search.filters import Catalogue
+from app.sounds import closeness, folded, sound_phrases
 from app.text import common_word_frequency, normalize
 
 MAX_SOUND_CANDIDATES = 1000  # segments scanned to discover how a sound was written
 MAX_HEARD_FORMS = 8
-COMMON_WORD_FREQUENCY = 500  # a heard form this common in jieba's dictionary is a real word, not a mishearing
 FUZZY_MIN_RATIO = 85
 # A heard form ending or starting in one of these, where the query has another character, is the
 # sound of a phrase boundary (生成是 for 生成式), not a mishearing.
@@ -112,7 +112,7 @@ def _phrase_boundary(term: str, heard: str) -> bool:
 
 def _ordinary_word(word: str) -> bool:
     """A common word such as 只能 sounds like 智能 but is no mishearing of it."""
-    return common_word_frequency(word) >= COMMON_WORD_FREQUENCY
+    return common_word_frequency(word) >= ORDINARY_WORD_FREQUENCY
 
 
 def _misspelt(vocabulary: list[str], term: str) -> list[Variant]:

@@ -11,6 +11,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.config import MAX_HEADING_CHARS, MAX_PARAGRAPH_CHARS
+from app.lexicon import HAN
+from app.people import Person, looks_like_person, normalize_name
+
 # Roles as they are written in headings, mapped to the role names we store.
 ROLE_WORDS: dict[str, str] = {
     "主持人": "host",
@@ -57,20 +61,6 @@ SESSION_WORDS = frozenset(
 )
 _SESSION_PATTERN = re.compile(r"^(环节|第.{1,3}环节|session\s*|part\s*)\s*\d*$", re.IGNORECASE)
 
-# The most common Chinese surnames, single and compound; a heading token of two
-# to four Han characters that starts with one of them reads as a person's name.
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 钟离 端木 南宫 西门".split(" ")
-)
-_SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
-    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
-    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
-    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
-    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝封钮晁丰燕郁"
-)
-
 _BVID = re.compile(r"^BV[0-9A-Za-z]{10}$")
 _PART = re.compile(r"^[Pp](\d+)\s*[：:]\s*(.*)$", re.DOTALL)
 _DATE_PREFIX = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:-|\s|：|$)\s*(.*)$", re.DOTALL)
@@ -78,16 +68,6 @@ _TRAILING_PARENS = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 _IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\(\s*(\S+?)\s*\)$")
 _HEADING_LINE = re.compile(r"^#[ \t]+(.*)$")
 _LINE_END = re.compile(r"\r\n|\r|\n")  # as editors count lines; str.splitlines also breaks on \x0c, \u2028 …
-_HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
-_CHINESE_NAME = re.compile(rf"^{_HAN}{{2,4}}$")
-_LATIN_NAME = re.compile(r"^[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){1,3}$")
-_HAN_SPACE_HAN = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    role: str  # host, guest, speaker, questioner, keynote
 
 
 @dataclass
@@ -105,7 +85,7 @@ class Heading:
 
 
 @dataclass
-class Slide:
+class SlideLine:
     url: str
     after_segment: int  # number of text segments before this slide (0 = before the first)
 
@@ -115,13 +95,7 @@ class ParsedTalk:
     heading: Heading
     line: int  # 1-based line of the heading in its file
     paragraphs: list[str]
-    slides: list[Slide]
-
-
-# Real headings are under 250 characters and real paragraphs under 300. Far longer ones are not
-# transcripts (a whole file on one line, a binary blob) and would take minutes to index and to show.
-MAX_HEADING_CHARS = 1_000
-MAX_PARAGRAPH_CHARS = 10_000
+    slides: list[SlideLine]
 
 
 class TranscriptError(ValueError):
@@ -138,19 +112,9 @@ def line_at(text: str, index: int) -> int:
     return len(_LINE_END.findall(text, 0, index)) + 1
 
 
-def normalize_name(name: str) -> str:
-    """`张 鹏` → `张鹏`; Latin names keep single spaces."""
-    name = re.sub(r"\s+", " ", name.strip())
-    return _HAN_SPACE_HAN.sub("", name)
-
-
-def looks_like_person(token: str) -> bool:
-    token = normalize_name(token)
-    if token.lower() in SESSION_WORDS or token in ROLE_WORDS:
-        return False
-    if _CHINESE_NAME.match(token):
-        return token[:2] in COMPOUND_SURNAMES or token[0] in _SURNAMES
-    return bool(_LATIN_NAME.match(token))
+def _heading_person(token: str) -> bool:
+    """A heading token that names a person rather than a role or a session (高峰对话 is no 高 …)."""
+    return token.lower() not in SESSION_WORDS and token not in ROLE_WORDS and looks_like_person(token)
 
 
 def _is_session_word(token: str) -> bool:
@@ -177,7 +141,7 @@ def _parse_talk_block(block: str, heading: Heading) -> None:
             labels.append([token, ""])
             seen_content = True
             continue
-        if looks_like_person(token) and (role is not None or seen_content):
+        if _heading_person(token) and (role is not None or seen_content):
             person = Person(normalize_name(token), role or "speaker")
             if person not in heading.people:
                 heading.people.append(person)
@@ -295,7 +259,7 @@ def parse_transcript(text: str) -> list[ParsedTalk]:
         elif image_match:
             flush_block()
             if current is not None:
-                current.slides.append(Slide(image_match.group(1), len(current.paragraphs)))
+                current.slides.append(SlideLine(image_match.group(1), len(current.paragraphs)))
         elif not stripped:
             flush_block()
         else:
@@ -329,7 +293,7 @@ class SourceText:
 
 
 def slugify(value: str) -> str:
-    slug = re.sub(r"[^\w\u3400-\u9fff]+", "-", value.lower()).strip("-")
+    slug = re.sub(f"[^\\w{HAN}]+", "-", value.lower()).strip("-")
     return slug[:80].strip("-") or "talk"
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import jieba.posseg
 
-from app.parsing import looks_like_person
+from app.lexicon import HAN, OFFICE_TITLES, ORDINARY_WORD_FREQUENCY, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
+from app.people import looks_like_person
 from app.text import common_word_frequency
 
 INVITATION = re.compile(r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给)")
@@ -26,13 +27,11 @@ GREETING = re.compile(
     r"|谢谢.{1,4}的介绍|thank|hello|good (?:morning|afternoon)|can you hear|我叫|我是)",
     re.IGNORECASE,
 )
-THANKS = re.compile(r"(?:感谢|谢谢).{0,20}?(?:精彩|分享|演讲|报告)|谢谢大家")
 VIDEO = re.compile(
     r"(?:下面|接下来|让我们|首先|我们)[^。]{0,8}(?:看|观看|播放|通过)(?:一段|一个|一下)?(?:视频|短片|大屏幕)"
 )
 HOST_HANDOVER = re.compile(r"主持人")
-PANEL = re.compile(r"对话|圆桌|讨论|几位嘉宾|各位嘉宾")
-TITLES = re.compile(r"(?:教授|院士|博士|老师|先生|女士|主任|院长|所长|总裁|董事长|总经理|科学家|研究员|CEO|总)")
+TITLES = re.compile("|".join(OFFICE_TITLES + PERSON_TITLES))  # longest first: 总裁 before 总
 TOPIC_IN_BOOK_QUOTES = re.compile(r"《([^》]{2,40})》")
 TOPIC_AFTER_BRINGS = re.compile(
     r"(?:带来|分享|介绍)(?:的是)?(.{2,40}?)(?:的)?(?:主旨演讲|主题演讲|演讲|报告|分享|。|，|$)"
@@ -40,12 +39,11 @@ TOPIC_AFTER_BRINGS = re.compile(
 SENTENCE_END = re.compile(r"[。！？!?]")
 MIN_SCORE = 4
 MIN_GAP = 3  # hand-over cues closer than this are one hand-over
-COMMON_WORD_FREQUENCY = 400  # jieba dictionary frequency above which a word is no name
 PANEL_SETTLE = 12  # segments after a panel starts in which the host invites its panelists, not new talks
 
 
 @dataclass(frozen=True)
-class Chapter:
+class SubTalk:
     start: int  # segment number where the new part begins (1-based)
     kind: str  # opening, talk, video
     speaker: str | None
@@ -56,7 +54,7 @@ class Chapter:
 
 
 @dataclass(frozen=True)
-class _Cue:
+class _Handover:
     segment: int
     score: int
     starts_inside: bool
@@ -65,7 +63,7 @@ class _Cue:
     greeted: bool = False  # a greeting from the stage follows: the voice really changes here
 
 
-def _clauses(text: str) -> list[tuple[str, int, int]]:
+def _invitations(text: str) -> list[tuple[str, int, int]]:
     """Each sentence of the paragraph holding an invitation: (sentence, its end, invitation strength)."""
     found = []
     for pattern, strength in ((INVITATION, 2), (WEAK_INVITATION, 1)):
@@ -86,33 +84,33 @@ def _new_voice_inside(remainder: str, following: str) -> bool:
     return len(remainder) >= 20
 
 
-def _score_cue(paragraphs: list[str], index: int) -> _Cue | None:
+def _score_cue(paragraphs: list[str], index: int) -> _Handover | None:
     """The strongest hand-over in one paragraph, if it has any."""
     text = paragraphs[index]
     following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
     recent = "".join(paragraphs[max(0, index - 6) : index + 1])
-    thanked = bool(THANKS.search(recent))
+    thanked = bool(THANKS_FOR_TALK.search(recent))
     video = VIDEO.search(text)
     if video and (thanked or index < 10) and following:
-        return _Cue(index + 2, MIN_SCORE, False, text[video.start() :], "video")
-    best: _Cue | None = None
-    for clause, end, strength in _clauses(text):
+        return _Handover(index + 2, MIN_SCORE, False, text[video.start() :], "video")
+    best: _Handover | None = None
+    for clause, end, strength in _invitations(text):
         remainder = text[end:].strip(" ，,。")
         inside = _new_voice_inside(remainder, following)
         score = strength + thanked
         score += bool(APPLAUSE.search(clause)) + bool(PROGRAMME.search(clause)) + bool(TITLES.search(clause))
         greeted = bool(GREETING.search(remainder if inside else following))
         score += 2 * greeted
-        if HOST_HANDOVER.search(clause) and not PANEL.search(clause):
+        if HOST_HANDOVER.search(clause) and not PANEL_CUE.search(clause):
             score -= 2  # the microphone passes to another host, not to a speaker
         if best is None or score > best.score:
-            best = _Cue(index + 1 if inside else index + 2, score, inside, clause, "talk", greeted)
+            best = _Handover(index + 1 if inside else index + 2, score, inside, clause, "talk", greeted)
     return best
 
 
 # A lookahead, so that overlapping candidates are all tried: 嘉宾张鹏老师 → 宾张鹏?, 张鹏 ✓
 NAME_BEFORE_TITLE = re.compile(
-    r"(?=([\u4e00-\u9fff]{2,3}?)(?:教授|院士|博士|老师|先生|女士|主任|院长|所长|总裁|董事长|总经理|研究员))"
+    f"(?=([{HAN}]{{2,3}}?)(?:{'|'.join(t for t in OFFICE_TITLES + PERSON_TITLES if len(t) > 1)}))"
 )
 
 
@@ -120,7 +118,7 @@ def _plausible_name(word: str) -> bool:
     """A person's name as heard: shaped like one, not a common word (谢谢, 顾问), not 张老师 or 应用部."""
     if not looks_like_person(word) or re.search(r"(?:老师|总|博士|部|院|所|局|司|室|会|组|系|中心)$", word):
         return False
-    return common_word_frequency(word) <= COMMON_WORD_FREQUENCY
+    return common_word_frequency(word) < ORDINARY_WORD_FREQUENCY
 
 
 def _speaker_in(clause: str) -> tuple[str | None, str | None]:
@@ -155,22 +153,22 @@ def _topic_in(text: str) -> str | None:
     return None
 
 
-def detect_chapters(paragraphs: list[str]) -> list[Chapter]:
+def detect_subtalks(paragraphs: list[str]) -> list[SubTalk]:
     """The parts of a forum recording: its opening, then each hand-over strong enough to trust."""
     if not paragraphs:
         return []
     cues = [c for i in range(len(paragraphs)) if (c := _score_cue(paragraphs, i)) and c.score >= MIN_SCORE]
-    chosen: list[_Cue] = []
+    chosen: list[_Handover] = []
     for cue in cues:
         previous = chosen[-1] if chosen else None
         if previous and cue.segment - previous.segment < MIN_GAP:
             if (cue.greeted, cue.score) > (previous.greeted, previous.score):
                 chosen[-1] = cue
             continue
-        if previous and PANEL.search(previous.clause) and cue.segment - previous.segment < PANEL_SETTLE:
+        if previous and PANEL_CUE.search(previous.clause) and cue.segment - previous.segment < PANEL_SETTLE:
             continue
         chosen.append(cue)
-    chapters = [Chapter(1, "opening", None, None, None, paragraphs[0][:60], 1.0)]
+    chapters = [SubTalk(1, "opening", None, None, None, paragraphs[0][:60], 1.0)]
     for cue in chosen:
         if cue.segment <= 1 or cue.segment > len(paragraphs):
             continue
@@ -178,5 +176,5 @@ def detect_chapters(paragraphs: list[str]) -> list[Chapter]:
         start_text = paragraphs[cue.segment - 1]
         topic = _topic_in(cue.clause) or _topic_in(start_text[:120])
         confidence = round(min(0.95, 0.4 + 0.08 * cue.score), 2)
-        chapters.append(Chapter(cue.segment, cue.kind, speaker, affiliation, topic, cue.clause.strip(), confidence))
+        chapters.append(SubTalk(cue.segment, cue.kind, speaker, affiliation, topic, cue.clause.strip(), confidence))
     return chapters

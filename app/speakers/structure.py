@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
-from app.chapters import Chapter, detect_chapters
-from app.parsing import Heading
-from app.turns import attribute_panel
+from app.lexicon import PANEL_CUE, THANKS_FOR_TALK
+from app.people import Person
+from app.speakers.subtalks import SubTalk, detect_subtalks
+from app.speakers.turns import attribute_panel
 
-KINDS = {
-    "talk": "演讲 talk",
-    "conversation": "演讲与对话 keynote + conversation",
-    "panel": "圆桌 panel",
-    "forum": "论坛全程 whole forum",
-}
 PANEL_WORDS = re.compile(r"圆桌|对话|讨论|座谈|访谈|fireside|panel", re.IGNORECASE)
-HANDOVER_WORDS = re.compile(r"有请|感谢.{0,20}?(?:精彩|分享|演讲|报告)|谢谢大家")
-PANEL_CUE = re.compile(r"对话|圆桌|讨论|几位嘉宾|各位嘉宾")
+# The last paragraph of a sub-talk that is the host's: thanks for the talk, or the next invitation.
+HANDOVER_WORDS = re.compile(f"有请|{THANKS_FOR_TALK.pattern}")
 HEADING_CONFIDENCE = 0.9
+
+
+class Billing(Protocol):
+    """What a talk's heading says about it (ingest's parsed Heading is one)."""
+
+    title: str
+    session: str | None
+    people: list[Person]
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,11 @@ UNKNOWN = SegmentSpeaker(None, None, None)
 @dataclass
 class Structure:
     kind: str
-    chapters: list[Chapter]
+    subtalks: list[SubTalk]
     speakers: list[SegmentSpeaker]  # one per segment
 
 
-def talk_kind(heading: Heading, chapters: list[Chapter]) -> str:
+def talk_kind(heading: Billing, subtalks: list[SubTalk]) -> str:
     roles = {person.role for person in heading.people}
     innermost_session = (heading.session or "").split(" › ")[-1]  # 主题讨论：… › 环节2 › 报告 → 报告
     label = f"{innermost_session} {heading.title}"
@@ -52,34 +56,34 @@ def talk_kind(heading: Heading, chapters: list[Chapter]) -> str:
         return "conversation"
     if PANEL_WORDS.search(label) or "host" in roles or len(heading.people) >= 3:
         return "panel"
-    if not heading.people and sum(1 for c in chapters if c.kind == "talk") >= 2:
+    if not heading.people and sum(1 for c in subtalks if c.kind == "talk") >= 2:
         return "forum"
     return "talk"
 
 
-def _forum_speakers(paragraphs: list[str], chapters: list[Chapter]) -> list[SegmentSpeaker]:
-    """Each chapter's segments belong to the speaker the host introduced, except the hand-over at its end."""
+def _forum_speakers(paragraphs: list[str], subtalks: list[SubTalk]) -> list[SegmentSpeaker]:
+    """Each subtalk's segments belong to the speaker the host introduced, except the hand-over at its end."""
     speakers = [UNKNOWN] * len(paragraphs)
-    bounds = [c.start for c in chapters[1:]] + [len(paragraphs) + 1]
-    for chapter, end in zip(chapters, bounds, strict=False):
-        if not chapter.speaker or chapter.kind != "talk":
+    bounds = [c.start for c in subtalks[1:]] + [len(paragraphs) + 1]
+    for subtalk, end in zip(subtalks, bounds, strict=False):
+        if not subtalk.speaker or subtalk.kind != "talk":
             continue
-        if PANEL_CUE.search(chapter.cue):  # a moderator: only their opening words are theirs for sure
-            end = chapter.start + 1
-        for number in range(chapter.start, end):
+        if PANEL_CUE.search(subtalk.cue):  # a moderator: only their opening words are theirs for sure
+            end = subtalk.start + 1
+        for number in range(subtalk.start, end):
             last = number == end - 1
             if last and HANDOVER_WORDS.search(paragraphs[number - 1]):
                 continue  # the host thanks them and introduces the next speaker here
-            speakers[number - 1] = SegmentSpeaker(chapter.speaker, "handover", chapter.confidence)
+            speakers[number - 1] = SegmentSpeaker(subtalk.speaker, "handover", subtalk.confidence)
     return speakers
 
 
-def analyse(heading: Heading, paragraphs: list[str]) -> Structure:
-    chapters = detect_chapters(paragraphs) if not heading.people else []
-    kind = talk_kind(heading, chapters)
+def analyse(heading: Billing, paragraphs: list[str]) -> Structure:
+    subtalks = detect_subtalks(paragraphs) if not heading.people else []
+    kind = talk_kind(heading, subtalks)
     people = heading.people
     if kind == "forum":
-        return Structure(kind, chapters, _forum_speakers(paragraphs, chapters))
+        return Structure(kind, subtalks, _forum_speakers(paragraphs, subtalks))
     if kind in ("panel", "conversation"):
         attributions = attribute_panel(paragraphs, [(p.name, p.role) for p in people])
         speakers = [

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from sqlmodel import Session
+
+from app.web.reads import SpeakerDetail, TalkDetail, get_speaker, get_talk
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -17,6 +19,24 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def talk_or_404(session: SessionDep, talk_id: str) -> TalkDetail:
+    detail = get_talk(session, talk_id)
+    if detail is None:
+        raise HTTPException(404, f"No talk with id “{talk_id}”.")
+    return detail
+
+
+def speaker_or_404(session: SessionDep, speaker_id: str) -> SpeakerDetail:
+    detail = get_speaker(session, speaker_id)
+    if detail is None:
+        raise HTTPException(404, f"No speaker with id “{speaker_id}”.")
+    return detail
+
+
+TalkDep = Annotated[TalkDetail, Depends(talk_or_404)]
+SpeakerDep = Annotated[SpeakerDetail, Depends(speaker_or_404)]
 
 
 @dataclass

@@ -10,9 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from app.text import DATA_DIR, normalize
-
-ALIASES_FILE = DATA_DIR / "aliases.txt"
+from app.config import ALIASES_FILE
+from app.text import normalize
 
 
 def parse_aliases(text: str) -> list[list[str]]:

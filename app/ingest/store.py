@@ -15,15 +15,14 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
-from app import config
 from app.db import create_schema, writable_engine
+from app.ingest.parsing import Person, SourceText, talk_id
+from app.ingest.prepare import PreparedSource, PreparedTalk, index_forms, prepare_all
+from app.lexicon import PERSON_TITLES
 from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
-from app.names import TITLES
-from app.parsing import Person, SourceText, talk_id
-from app.prepare import PreparedSource, PreparedTalk, index_forms, prepare_all
 from app.sounds import sounds_like
-from app.structure import Structure
-from app.turns import HOST_PLACEHOLDER
+from app.speakers.structure import Structure
+from app.speakers.turns import HOST_PLACEHOLDER
 
 Progress = Callable[[SourceText], None]  # told of each file as it is written
 
@@ -37,6 +36,7 @@ def build(
     incremental: bool,
     removed: list[str],
     changed: list[SourceText],
+    versions: dict[str, str],
     progress: Progress | None = None,
 ) -> None:
     """Apply the changes to a private copy of the database, then rename it over the published file."""
@@ -50,7 +50,7 @@ def build(
             for name in [*removed, *(source.name for source in changed)]:
                 _delete_file(session, name)
             _add_sources(session, prepare_all(changed), progress)
-            _refresh_catalogue(session)
+            _refresh_catalogue(session, versions)
         engine.dispose()
         os.replace(building, db_path)
     finally:
@@ -154,7 +154,7 @@ def _add_talk(session: Session, source_name: str, identifier: str, talk: Prepare
             insert(Slide),
             [{"talk_id": identifier, "after_segment": s.after_segment, "url": s.url} for s in parsed.slides],
         )
-    if structure.chapters:
+    if structure.subtalks:
         session.execute(
             insert(Chapter),
             [
@@ -170,7 +170,7 @@ def _add_talk(session: Session, source_name: str, identifier: str, talk: Prepare
                     "confidence": c.confidence,
                     "cue": c.cue[:300],
                 }
-                for k, c in enumerate(structure.chapters, start=1)
+                for k, c in enumerate(structure.subtalks, start=1)
             ],
         )
     return next_id + len(texts)
@@ -189,7 +189,7 @@ def _add_participants(session: Session, talk: str, people: list[Person], structu
             session.flush()
         ids[person.name] = person.name
         roles.append((person.name, person.role, "heading"))
-    for chapter in structure.chapters:
+    for chapter in structure.subtalks:
         if chapter.speaker and chapter.kind == "talk" and chapter.speaker not in ids:
             ids[chapter.speaker] = _speaker_heard(session, chapter.speaker, chapter.affiliation, talk)
             roles.append((ids[chapter.speaker], "speaker", "handover"))
@@ -211,7 +211,7 @@ def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: 
 
     A surname with a title (张老师) names someone only within one talk, so its record is that talk's own.
     """
-    if heard.endswith(TITLES):
+    if heard.endswith(PERSON_TITLES):
         speaker_id = f"{heard}（{talk}）"
         if session.get(Speaker, speaker_id) is None:
             session.add(Speaker(id=speaker_id, name=heard, affiliation=affiliation))
@@ -232,7 +232,7 @@ def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: 
     return known.id
 
 
-def _refresh_catalogue(session: Session) -> None:
+def _refresh_catalogue(session: Session, versions: dict[str, str]) -> None:
     """Renumber the programme order, drop speakers left without talks, record versions."""
     talks = session.execute(
         select(Talk.id, Talk.event, Talk.date, Talk.video_id, Talk.part, Talk.source_file, Talk.heading_line)
@@ -246,5 +246,5 @@ def _refresh_catalogue(session: Session) -> None:
     session.execute(
         delete(Speaker).where(~Speaker.id.in_(select(TalkSpeaker.speaker_id)))  # type: ignore[attr-defined]
     )
-    for key, value in (("schema", config.SCHEMA_VERSION), ("normalizer", config.NORMALIZER_VERSION)):
+    for key, value in versions.items():
         session.merge(Meta(key=key, value=value))

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import config
-from app.parsing import SourceText, TranscriptError, line_at, parse_transcript, talk_id
+from app.ingest.parsing import SourceText, TranscriptError, line_at, parse_transcript, talk_id
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md"}
-# A hundred times the biggest real transcript: anything larger is not one (a video renamed .txt).
-MAX_FILE_BYTES = 32 * 2**20
 
 
 @dataclass
@@ -44,13 +42,15 @@ class IngestReport:
     problems: list[Problem] = field(default_factory=list)
     talks: int = 0
     segments: int = 0
+    rebuilt: str | None = None  # why every file was read again, when it was
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
-        return (
+        rebuilt = f"rebuilt in full ({self.rebuilt}); " if self.rebuilt else ""
+        return rebuilt + (
             f"{self.talks} talks, {self.segments} segments; files: {len(self.added)} added, "
             f"{len(self.updated)} updated, {len(self.unchanged)} unchanged, "
             f"{len(self.removed)} removed, {len({p.file for p in self.problems})} rejected"
@@ -61,8 +61,8 @@ def read_file(path: Path) -> tuple[bytes | None, Problem | None]:
     """The file's bytes, unless it cannot be read or is too big to be a transcript (a video renamed .txt)."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // 2**20
+        if size > config.MAX_FILE_BYTES:
+            limit = config.MAX_FILE_BYTES // 2**20
             return None, Problem(path.name, f"file of {size / 2**20:,.0f} MB is over the limit of {limit} MB")
         return path.read_bytes(), None
     except OSError as error:
@@ -87,18 +87,40 @@ def transcript_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES)
 
 
-def _stored_state(db_path: Path) -> dict[str, str] | None:
-    """name → sha256 of the files in the published database, or None if it must be rebuilt."""
+def build_versions() -> dict[str, str]:
+    """What a database's indexes depend on besides the transcripts: when any of it changes, all is rebuilt.
+
+    The domain dictionary decides how words are cut, so editing it changes every word index.
+    """
+    dictionary = config.DICTIONARY_FILE.read_bytes() if config.DICTIONARY_FILE.exists() else b""
+    return {
+        "schema": config.SCHEMA_VERSION,
+        "index": config.INDEX_VERSION,
+        "dictionary": hashlib.sha256(dictionary).hexdigest(),
+    }
+
+
+# Why a database is rebuilt in full, by the build version that changed.
+_REBUILD_REASONS = {
+    "schema": "the database layout changed",
+    "index": "the way text is indexed changed",
+    "dictionary": f"the dictionary ({config.DICTIONARY_FILE.name}) changed",
+}
+
+
+def _stored_state(db_path: Path) -> tuple[dict[str, str] | None, str | None]:
+    """(name → sha256 of the files in the published database, None) or (None, why it must be rebuilt)."""
     if not db_path.exists():
-        return None
+        return None, None
     try:
         with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
             meta = dict(connection.execute("SELECT key, value FROM meta"))
-            if meta.get("schema") != config.SCHEMA_VERSION or meta.get("normalizer") != config.NORMALIZER_VERSION:
-                return None
-            return dict(connection.execute("SELECT name, sha256 FROM sourcefile"))
+            changed = [key for key, value in build_versions().items() if meta.get(key) != value]
+            if changed:
+                return None, _REBUILD_REASONS[changed[0]]
+            return dict(connection.execute("SELECT name, sha256 FROM sourcefile")), None
     except sqlite3.Error:
-        return None
+        return None, "the database could not be read"
 
 
 def _stored_owners(db_path: Path, leaving: list[str]) -> dict[str, str]:
@@ -113,14 +135,28 @@ def ingest(
 ) -> IngestReport:
     """Bring the database at `db_path` in line with the transcripts in `folder`.
 
-    `progress` is told of each changed file as it is written, for a progress display.
+    `progress` is told of each changed file as it is written, for a progress display. An error of the
+    system (an unreadable folder, a full disk, a read-only database folder) becomes a Problem, and the
+    published database stays as it was: it is only ever replaced by a complete new file.
     """
     report = IngestReport()
+    try:
+        _sync(folder, db_path, full, progress, report)
+    except (OSError, sqlite3.Error) as error:
+        where = getattr(error, "filename", None) or str(db_path)
+        reason = getattr(error, "strerror", None) or str(error)
+        report.problems.append(Problem(str(where), f"{reason}; the published database was left as it was"))
+    return report
+
+
+def _sync(
+    folder: Path, db_path: Path, full: bool, progress: Callable[[SourceText], None] | None, report: IngestReport
+) -> None:
     if not folder.is_dir():
         report.problems.append(Problem(str(folder), "transcripts folder not found"))
-        return report
+        return
     _remove_stale_builds(db_path)
-    stored = None if full else _stored_state(db_path)
+    stored, report.rebuilt = (None, "--full") if full else _stored_state(db_path)
     changed: list[SourceText] = []
     present: set[str] = set()
     for path in transcript_files(folder):
@@ -140,13 +176,12 @@ def ingest(
 
     if stored is not None and not changed and not report.removed and db_path.exists():
         report.talks, report.segments = _counts(db_path)
-        return report
-    from app.store import build  # the build's dependencies load only when there is something to build
+        return
+    from app.ingest.store import build  # the build's dependencies load only when there is something to build
 
     building = db_path.with_name(f"{_building_prefix(db_path)}{os.getpid()}")
-    build(db_path, building, stored is not None, report.removed, changed, progress)
+    build(db_path, building, stored is not None, report.removed, changed, build_versions(), progress)
     report.talks, report.segments = _counts(db_path)
-    return report
 
 
 def _read_if_changed(path: Path, stored: dict[str, str] | None) -> tuple[SourceText | None, Problem | None]:

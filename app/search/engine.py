@@ -21,13 +21,13 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
-from app import ranking
-from app.approximate import Variant, variants
-from app.filters import Catalogue, Restriction, restrict
-from app.filters import catalogue as facts_of
-from app.highlight import mark
-from app.query import Clause, Query, Term, parse_query
-from app.structure import KINDS
+from app.models import TALK_KINDS
+from app.search import ranking
+from app.search.filters import Catalogue, Restriction, restrict
+from app.search.filters import catalogue as facts_of
+from app.search.highlight import mark
+from app.search.query import Clause, Query, Term, parse_query
+from app.search.variants import Variant, variants
 from app.text import char_tokens, meaningful_words, normalize, words
 
 SNIPPET_WIDTH = 160
@@ -272,7 +272,7 @@ def _facets(catalogue: Catalogue, counts: Counter[tuple[str, str | None]]) -> di
             by["event"][(talk.event, talk.event)] += count
         if talk.forum:
             by["forum"][(talk.forum, talk.forum)] += count
-        by["kind"][(talk.kind, KINDS.get(talk.kind, talk.kind))] += count
+        by["kind"][(talk.kind, TALK_KINDS.get(talk.kind, talk.kind))] += count
         if speaker_id in catalogue.speakers:
             by["speaker"][(speaker_id, catalogue.speakers[speaker_id][0])] += count
         by["talk"][(talk_id, talk.title)] += count

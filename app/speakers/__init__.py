@@ -1,0 +1,1 @@
+"""Stage 2: who speaks: the kind of each talk, sub-talks of forum recordings, panel turns (pure)."""

@@ -1,0 +1,125 @@
+"""HTML pages: thin routes over the reads and the search."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from math import ceil
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app import config
+from app.search import search
+from app.search.filters import catalogue, find_speakers
+from app.search.highlight import mark
+from app.search.query import parse_query
+from app.web import reads
+from app.web.deps import SearchOptionsDep, SessionDep, SpeakerDep, TalkDep
+from app.web.templating import templates
+
+pages = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+@pages.get("/")
+def home(request: Request, session: SessionDep) -> Response:
+    talks = reads.list_talks(session)
+    events = [
+        (
+            event or "Other",
+            [(forum or "", list(forum_talks)) for forum, forum_talks in groupby(group, key=lambda s: s.talk.forum)],
+        )
+        for event, group in groupby(talks, key=lambda s: s.talk.event)
+    ]
+    return templates.TemplateResponse(request, "index.html", {"events": events, "totals": reads.totals(session)})
+
+
+@pages.get("/talks/{talk_id}")
+def talk_page(
+    request: Request,
+    detail: TalkDep,
+    q: Annotated[str, Query(max_length=config.MAX_QUERY_CHARS)] = "",
+) -> Response:
+    terms = [t.text for t in parse_query(q).positive_terms]
+    marked = {seg.number: mark(seg.text, terms) for seg in detail.segments} if terms else {}
+    hits = [number for number, html in marked.items() if "<mark>" in html]
+    return templates.TemplateResponse(
+        request,
+        "talk.html",
+        {
+            "detail": detail,
+            "q": q,
+            "marked": marked,
+            "hits": hits,
+            "hit_numbers": set(hits),
+            "hit_map": hit_map(hits, len(detail.segments)),
+        },
+    )
+
+
+def hit_map(hits: list[int], segment_count: int, buckets: int = 100) -> list[int | None]:
+    """The talk cut into equal slices: each slice's first hit segment, or None where it has none."""
+    slices: list[int | None] = [None] * min(buckets, max(segment_count, 1))
+    for number in hits:
+        index = (number - 1) * len(slices) // max(segment_count, 1)
+        if slices[index] is None:
+            slices[index] = number
+    return slices
+
+
+@pages.get("/search")
+def search_page(
+    request: Request,
+    session: SessionDep,
+    options: SearchOptionsDep,
+    q: Annotated[str, Query(max_length=config.MAX_QUERY_CHARS)] = "",
+    page: Annotated[int, Query(ge=1, le=config.MAX_PAGE)] = 1,
+) -> Response:
+    filters, sort = options.filters, options.sort
+    result = search(
+        session.connection(),
+        q,
+        limit=config.PAGE_SIZE,
+        offset=(page - 1) * config.PAGE_SIZE,
+        filters=filters,
+        sort=sort,
+    )
+    active = {k: v for k, v in filters.items() if v}
+    shown = result.total + (result.approximate_total or 0) + result.related_total
+    pages_total = min(config.MAX_PAGE, ceil(shown / config.PAGE_SIZE))
+
+    def page_url(number: int, *, sort: str = sort, drop: str | None = None, add: dict | None = None) -> str:
+        kept = {k: v for k, v in {**active, **(add or {})}.items() if k != drop}
+        return "/search?" + urlencode({"q": q, **kept, "sort": sort, "page": number})
+
+    return templates.TemplateResponse(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "result": result,
+            "page": page,
+            "pages_total": pages_total,
+            "page_url": page_url,
+            "filters": active,
+            "sort": sort,
+            "talks": catalogue(session.connection()).talks,  # event and forum of each hit's talk
+        },
+    )
+
+
+@pages.get("/speakers")
+def speakers_page(request: Request, session: SessionDep, q: Annotated[str, Query(max_length=100)] = "") -> Response:
+    speakers = reads.list_speakers(session)
+    how = None
+    if q.strip():
+        known = {d.speaker.id: (d.speaker.name, d.aliases) for d in speakers}
+        ids, how = find_speakers(known, q)
+        speakers = [d for d in speakers if d.speaker.id in ids]
+    return templates.TemplateResponse(request, "speakers.html", {"speakers": speakers, "q": q, "how": how})
+
+
+@pages.get("/speakers/{speaker_id}")
+def speaker_page(request: Request, detail: SpeakerDep) -> Response:
+    return templates.TemplateResponse(request, "speaker.html", {"detail": detail})
