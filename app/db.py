@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 
-from app import models  # noqa: F401  (registers the tables)
+from app import config, models  # noqa: F401  (models registers the tables)
 
 # jieba search-mode tokens, stored so rows can be deleted and ranked with bm25.
 # A character per token: exact matching of one- and two-character terms.
@@ -79,7 +79,9 @@ def read_only_engine(path: Path, identity: tuple[int, int] | None = None) -> Eng
             raise StaleFile(str(path))
         return connection
 
-    return create_engine("sqlite://", creator=connect, poolclass=QueuePool, pool_size=8, max_overflow=56)
+    return create_engine(
+        "sqlite://", creator=connect, poolclass=QueuePool, pool_size=config.POOL_SIZE, max_overflow=config.POOL_OVERFLOW
+    )
 
 
 def file_identity(path: Path) -> tuple[int, int]:

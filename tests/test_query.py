@@ -1,6 +1,7 @@
 import pytest
 
-from app.search.query import MAX_TERMS, parse_query
+from app.config import MAX_TERMS
+from app.search.query import parse_query
 
 
 def summary(raw):

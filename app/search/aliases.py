@@ -29,8 +29,17 @@ def parse_aliases(text: str) -> list[list[str]]:
 
 
 @lru_cache(maxsize=4)
-def _groups(path: Path, modified: float) -> list[list[str]]:
+def _groups(path: Path, version: tuple[float, int] | None) -> list[list[str]]:
     return parse_aliases(path.read_text(encoding="utf-8"))
+
+
+def aliases_version(path: Path = ALIASES_FILE) -> tuple[float, int] | None:
+    """When and how big the alias list is: answers that used it are stale once this changes."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def equivalents(term: str, path: Path = ALIASES_FILE) -> list[str]:
@@ -38,7 +47,7 @@ def equivalents(term: str, path: Path = ALIASES_FILE) -> list[str]:
     if not path.exists():
         return []
     found: list[str] = []
-    for group in _groups(path, path.stat().st_mtime):
+    for group in _groups(path, aliases_version(path)):
         if term in group:
             found += [form for form in group if form != term and form not in found]
     return found

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field, replace
 from math import ceil, log
 from typing import Literal
 
+from pydantic import BaseModel, Field, computed_field
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
 from app.models import TALK_KINDS
 from app.search import ranking
-from app.search.filters import Catalogue, Restriction, restrict
-from app.search.filters import catalogue as facts_of
+from app.search.aliases import aliases_version
+from app.search.filters import CorpusFacts, Restriction, corpus_facts, restrict
 from app.search.highlight import mark
 from app.search.query import Clause, Query, Term, parse_query
 from app.search.variants import Variant, variants
@@ -37,18 +38,20 @@ RANK_SAMPLE = 2000  # a tier larger than this is ranked on an even sample of thi
 Sort = Literal["relevance", "programme"]
 
 
-@dataclass
-class Hit:
+class Hit(BaseModel):
+    """One segment on a result page; also what the JSON API returns for it."""
+
     talk_id: str
     talk_title: str
     segment: int
-    speaker: str | None
+    speaker: str | None = Field(description="who speaks most of this paragraph, when known")
     text: str
-    snippet: str
+    snippet: str = Field(description="HTML-safe excerpt with <mark> around the matches")
     score: float
-    match: str = "exact"  # alias, sounds_like, fuzzy (a variant of a term), related (most of the words)
-    heard: str | None = None  # for approximate matches: the form found in the text
+    match: str = Field("exact", description="exact, alias, sounds_like, fuzzy (a variant of a term) or related")
+    heard: str | None = Field(None, description="for approximate matches: the form found in the text")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def url(self) -> str:
         return f"/talks/{self.talk_id}#s{self.segment}"
@@ -74,6 +77,7 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)  # names the speaker filter resolved to
     speaker_match: str | None = None  # exact, partial, sounds_like or similar
+    warnings: list[str] = field(default_factory=list)  # what of the query was not searched, or cannot match
 
 
 def _fts_phrase(value: str) -> str:
@@ -141,7 +145,7 @@ class _Scope:
             rows = connection.exec_driver_sql(sql, arguments)
             return Counter({(talk, speaker): n for talk, speaker, n in rows})
 
-        return facts_of(connection).remembered(("counts", sql, arguments), count)
+        return corpus_facts(connection).remembered(("counts", sql, arguments), count)
 
 
 def _ranked_ids(
@@ -185,7 +189,7 @@ def _ranked_ids(
         f"FROM matched m {joins}{where} ORDER BY {order} LIMIT ? OFFSET ?"
     )
     params = (*scope.ids_params, *rank_params, *coverage_params, *where_params, limit, offset)
-    return facts_of(connection).remembered(
+    return corpus_facts(connection).remembered(
         ("ranked", sql, params), lambda: [tuple(row) for row in connection.exec_driver_sql(sql, params)]
     )
 
@@ -215,16 +219,16 @@ class _PageRequest:
     coverage_words: tuple[tuple[str, float], ...] = ()
 
 
-def _page(connection: Connection, catalogue: Catalogue, scope: _Scope, request: _PageRequest) -> list[Hit]:
+def _page(connection: Connection, facts: CorpusFacts, scope: _Scope, request: _PageRequest) -> list[Hit]:
     """One page of a tier, remembered; copies, since callers relabel approximate hits."""
     if request.limit <= 0:
         return []
     key = ("page", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), request)
-    hits = catalogue.remembered(key, lambda: _compute_page(connection, catalogue, scope, request))
-    return [replace(hit) for hit in hits]
+    hits = facts.remembered(key, lambda: _compute_page(connection, facts, scope, request))
+    return [hit.model_copy() for hit in hits]
 
 
-def _compute_page(connection: Connection, catalogue: Catalogue, scope: _Scope, request: _PageRequest) -> list[Hit]:
+def _compute_page(connection: Connection, facts: CorpusFacts, scope: _Scope, request: _PageRequest) -> list[Hit]:
     """BM25 picks the top candidates, the finer features in ranking.py re-order them."""
     terms, offset, limit = list(request.terms), request.offset, request.limit
     rerank = request.sort == "relevance" and offset + limit <= RERANK_DEPTH
@@ -242,7 +246,7 @@ def _compute_page(connection: Connection, catalogue: Catalogue, scope: _Scope, r
     scored = []
     for segment_id, bm25, cover in ranked:
         talk_id, number, speaker, text, tokens = details[segment_id]
-        candidate = ranking.Candidate(normalize(text), (tokens or "").split(), bm25, catalogue.talks[talk_id].metadata)
+        candidate = ranking.Candidate(normalize(text), (tokens or "").split(), bm25, facts.talks[talk_id].metadata)
         value = ranking.score(candidate, terms) if rerank else bm25
         scored.append((cover, value, talk_id, number, speaker, text))
     if rerank:
@@ -250,31 +254,31 @@ def _compute_page(connection: Connection, catalogue: Catalogue, scope: _Scope, r
         scored = scored[offset : offset + limit]
     return [
         Hit(
-            talk_id,
-            catalogue.talks[talk_id].title,
-            number,
-            speaker,
-            text,
-            str(mark(text, terms, SNIPPET_WIDTH)),
-            round(value, 4),
-            request.match,
+            talk_id=talk_id,
+            talk_title=facts.talks[talk_id].title,
+            segment=number,
+            speaker=speaker,
+            text=text,
+            snippet=str(mark(text, terms, SNIPPET_WIDTH)),
+            score=round(value, 4),
+            match=request.match,
         )
         for _, value, talk_id, number, speaker, text in scored
     ]
 
 
-def _facets(catalogue: Catalogue, counts: Counter[tuple[str, str | None]]) -> dict[str, list[Facet]]:
+def _facets(facts: CorpusFacts, counts: Counter[tuple[str, str | None]]) -> dict[str, list[Facet]]:
     """Counts of the current matches by event, forum, kind, attributed speaker and talk."""
     by: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name in FACETS}
     for (talk_id, speaker_id), count in counts.items():
-        talk = catalogue.talks[talk_id]
+        talk = facts.talks[talk_id]
         if talk.event:
             by["event"][(talk.event, talk.event)] += count
         if talk.forum:
             by["forum"][(talk.forum, talk.forum)] += count
         by["kind"][(talk.kind, TALK_KINDS.get(talk.kind, talk.kind))] += count
-        if speaker_id in catalogue.speakers:
-            by["speaker"][(speaker_id, catalogue.speakers[speaker_id][0])] += count
+        if speaker_id in facts.speakers:
+            by["speaker"][(speaker_id, facts.speakers[speaker_id][0])] += count
         by["talk"][(talk_id, talk.title)] += count
     return {
         name: [Facet(value, label, count) for (value, label), count in counter.most_common(12)]
@@ -285,10 +289,10 @@ def _facets(catalogue: Catalogue, counts: Counter[tuple[str, str | None]]) -> di
 
 def suggestions(connection: Connection, query: Query, limit: int = 6) -> list[str]:
     """Close index words and speaker names for each term, for a query that found nothing."""
-    catalogue = facts_of(connection)
+    facts = corpus_facts(connection)
     found: list[str] = []
     for term in query.positive_terms:
-        for choices in (catalogue.speaker_names, catalogue.vocabulary(connection)):
+        for choices in (facts.speaker_names, facts.vocabulary(connection)):
             for choice, similarity, _ in process.extract(term.text, choices, scorer=fuzz.WRatio, limit=limit):
                 if similarity >= 60 and choice != term.text and choice not in found:
                     found.append(choice)
@@ -308,28 +312,27 @@ def search(
     query.filters.update({k: v for k, v in (filters or {}).items() if v})
     if not query:
         return SearchResult(query, 0)
-    catalogue = facts_of(connection)
+    facts = corpus_facts(connection)
     ids_sql, params = matching_ids_sql(query)
-    restriction = restrict(catalogue, query.filters)
+    restriction = restrict(facts, query.filters)
     exact = _Scope(ids_sql, params, restriction)
     counts = exact.counts(connection)
     facet_key = ("facets", exact.ids_sql, tuple(exact.ids_params), repr(restriction))
-    facets = catalogue.remembered(facet_key, lambda: _facets(catalogue, counts))
-    result = SearchResult(query, sum(counts.values()), facets=facets)
+    facets = facts.remembered(facet_key, lambda: _facets(facts, counts))
+    result = SearchResult(query, sum(counts.values()), facets=facets, warnings=query.warnings + restriction.warnings)
     if restriction.speakers is not None:
-        result.speakers = [catalogue.speakers[sid][0] for sid in restriction.speakers]
+        result.speakers = [facts.speakers[sid][0] for sid in restriction.speakers]
         result.speaker_match = restriction.speaker_match
     terms = [t.text for t in query.positive_terms]
+    page = _PageRequest(tuple(terms), sort, limit, offset, "exact", result.total)
     if offset < result.total:
-        request = _PageRequest(tuple(terms), sort, limit, offset, "exact", result.total)
-        result.hits = _page(connection, catalogue, exact, request)
-
+        result.hits = _page(connection, facts, exact, page)
     if len(result.hits) < limit and query.has_positive_terms:
-        _add_approximate(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
-        _add_related(connection, catalogue, result, exact, sort=sort, limit=limit, offset=offset)
+        _add_approximate(connection, facts, result, exact, page)
+        _add_related(connection, facts, result, exact, page)
     if result.total == 0 and not result.approximate_total and result.related_total == 0:
         terms = tuple(t.text for t in query.positive_terms)
-        result.suggestions = catalogue.remembered(("suggestions", terms), lambda: suggestions(connection, query))
+        result.suggestions = facts.remembered(("suggestions", terms), lambda: suggestions(connection, query))
     return result
 
 
@@ -339,56 +342,78 @@ def _negations(query: Query) -> tuple[str, list[str]]:
     return "".join(" EXCEPT " + sql for sql, _ in clauses), [p for _, params in clauses for p in params]
 
 
+@dataclass(frozen=True)
+class _Tier:
+    """Segments found another way than by every literal term, shown after the exact matches."""
+
+    match: str  # approximate or related: how the page labels its hits
+    ids_sql: str  # the tier's segments before the exact matches and the excluded terms are taken out
+    ids_params: list[str]
+    terms: tuple[str, ...]  # what the snippets mark
+    weights: tuple[tuple[str, float], ...]  # words whose presence ranks a hit higher
+
+
+def _append_tier(
+    connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, tier: _Tier, page: _PageRequest
+) -> int:
+    """Count a tier and append the part of it that falls on the requested page; returns its size.
+
+    `page` gives the limit and offset of the whole result; the tier begins after the exact matches
+    and after the tiers already appended.
+    """
+    negated, negated_params = _negations(result.query)
+    ids_sql = f"SELECT id FROM ({tier.ids_sql}) EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
+    scope = _Scope(ids_sql, [*tier.ids_params, *exact.ids_params, *negated_params], exact.restriction)
+    size = sum(scope.counts(connection).values())
+    before = result.total + (result.approximate_total or 0) + result.related_total
+    request = replace(
+        page,
+        terms=tier.terms,
+        limit=page.limit - len(result.hits),
+        offset=max(0, page.offset - before),
+        match=tier.match,
+        size=size,
+        coverage_words=tier.weights,
+    )
+    result.hits += _page(connection, facts, scope, request)
+    return size
+
+
 def _add_approximate(
-    connection: Connection,
-    catalogue: Catalogue,
-    result: SearchResult,
-    exact: _Scope,
-    *,
-    sort: Sort,
-    limit: int,
-    offset: int,
+    connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
 ) -> None:
     """Append segments that match once a term is replaced by a known or likely mis-transcription."""
-    positives = [c for c in result.query.clauses if not c.negated]
     expanded = []
-    for clause in positives:
-        found = [
-            v
-            for term in clause.alternatives
-            for v in catalogue.remembered(
-                ("variants", term.text), lambda t=term: variants(connection, catalogue, t.text)
-            )
-        ]
+    for clause in (c for c in result.query.clauses if not c.negated):
+        found = [variant for term in clause.alternatives for variant in _variants(connection, facts, term.text)]
         result.variants += found
         expanded.append(Clause([*clause.alternatives, *(Term(v.text, talks=v.talks) for v in found)]))
     if not result.variants:
         result.approximate_total = 0
         return
     pieces = [_clause_sql(clause) for clause in expanded]
-    negated, negated_params = _negations(result.query)
-    ids_sql = " INTERSECT ".join(sql for sql, _ in pieces) + f" EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
-    params = [p for _, clause_params in pieces for p in clause_params] + exact.ids_params + negated_params
-    scope = _Scope(ids_sql, params, exact.restriction)
-    result.approximate_total = sum(scope.counts(connection).values())
     weights = {v.text: v.score for v in result.variants}
-    request = _PageRequest(
-        (*(t.text for t in result.query.positive_terms), *weights),
-        sort,
-        limit - len(result.hits),
-        max(0, offset - result.total),
+    tier = _Tier(
         "approximate",
-        result.approximate_total,
+        " INTERSECT ".join(sql for sql, _ in pieces),
+        [p for _, clause_params in pieces for p in clause_params],
+        (*(t.text for t in result.query.positive_terms), *weights),
         tuple(weights.items()),
     )
-    hits = _page(connection, catalogue, scope, request)
-    for hit in hits:
+    shown = len(result.hits)
+    result.approximate_total = _append_tier(connection, facts, result, exact, tier, page)
+    for hit in result.hits[shown:]:
         text = normalize(hit.text)
         present = (v for v in result.variants if v.text in text and (v.talks is None or hit.talk_id in v.talks))
         best = max(present, key=lambda v: v.score, default=None)
         if best is not None:
             hit.match, hit.heard = best.kind, best.text
-    result.hits += hits
+
+
+def _variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Variant]:
+    """A term's variants, remembered until the alias list is edited (it is read again then)."""
+    key = ("variants", term, aliases_version())
+    return facts.remembered(key, lambda: variants(connection, facts, term))
 
 
 def _idf_weights(connection: Connection, terms: list[Term]) -> dict[str, float]:
@@ -403,14 +428,7 @@ def _idf_weights(connection: Connection, terms: list[Term]) -> dict[str, float]:
 
 
 def _add_related(
-    connection: Connection,
-    catalogue: Catalogue,
-    result: SearchResult,
-    exact: _Scope,
-    *,
-    sort: Sort,
-    limit: int,
-    offset: int,
+    connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
 ) -> None:
     """Append segments holding most of the query's meaningful words, after the exact ones."""
     related_words: list[str] = []
@@ -421,22 +439,12 @@ def _add_related(
     needed = max(2, ceil(len(related_words) / 2))
     word_terms = [Term(w) for w in related_words]
     union = " UNION ALL ".join(_term_sql(t)[0] for t in word_terms)
-    negated, negated_params = _negations(result.query)
-    ids_sql = (
-        f"SELECT id FROM (SELECT id FROM ({union}) GROUP BY id HAVING count(*) >= {needed}) "
-        f"EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
-    )
-    params = [_term_sql(t)[1] for t in word_terms] + exact.ids_params + negated_params
-    scope = _Scope(ids_sql, params, exact.restriction)
-    result.related_total = sum(scope.counts(connection).values())
-    result.related_words = related_words
-    request = _PageRequest(
-        tuple(related_words),
-        sort,
-        limit - len(result.hits),
-        max(0, offset - result.total - (result.approximate_total or 0)),
+    tier = _Tier(
         "related",
-        result.related_total,
+        f"SELECT id FROM ({union}) GROUP BY id HAVING count(*) >= {needed}",
+        [_term_sql(t)[1] for t in word_terms],
+        tuple(related_words),
         tuple(_idf_weights(connection, word_terms).items()),
     )
-    result.hits += _page(connection, catalogue, scope, request)
+    result.related_words = related_words
+    result.related_total = _append_tier(connection, facts, result, exact, tier, page)

@@ -8,20 +8,21 @@ panel or a forum recording most of the words are not the named person's.
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine
 
+from app import config
+from app.models import TALK_KINDS
+from app.search.answers import AnswerCache
 from app.sounds import sounds_like
 from app.text import add_words, normalize
 
 T = TypeVar("T")
-ANSWER_CACHE_SIZE = 512
 
 
 @dataclass
@@ -37,7 +38,7 @@ class TalkFacts:
         return normalize(" ".join([self.title, *(name for _, name in self.speakers)]))
 
 
-class Catalogue:
+class CorpusFacts:
     """Talks, speakers and vocabulary of one database, loaded once per published file."""
 
     def __init__(self, connection: Connection) -> None:
@@ -61,22 +62,12 @@ class Catalogue:
         add_words(self.speaker_names, tag="nr")  # so queries cut names the way ingest did
         self._vocabulary: list[str] | None = None
         self._latin: list[str] | None = None
-        self._answers: OrderedDict[tuple, object] = OrderedDict()
+        # The expensive counts and rankings of common words are what repeat when people page or refine.
+        self.answers = AnswerCache(config.ANSWER_CACHE_SIZE)
 
     def remembered(self, key: tuple, compute: Callable[[], T]) -> T:
-        """A query's answer, computed once: the published file never changes, so answers stay true.
-
-        Bounded (least recently used first out); the expensive counts and rankings of
-        common words are what repeat when people page through results or refine them.
-        """
-        if key in self._answers:
-            self._answers.move_to_end(key)
-            return self._answers[key]  # type: ignore[return-value]
-        value = compute()
-        self._answers[key] = value
-        if len(self._answers) > ANSWER_CACHE_SIZE:
-            self._answers.popitem(last=False)
-        return value
+        """A query's answer, computed once per published file."""
+        return self.answers.remembered(key, compute)
 
     def vocabulary(self, connection: Connection) -> list[str]:
         """Index words seen in at least two segments, for "did you mean" suggestions."""
@@ -129,14 +120,14 @@ def find_speakers(speakers: dict[str, tuple[str, list[str]]], wanted: str) -> tu
     return similar, "similar"
 
 
-_catalogues: weakref.WeakKeyDictionary[Engine, Catalogue] = weakref.WeakKeyDictionary()
+_facts_by_engine: weakref.WeakKeyDictionary[Engine, CorpusFacts] = weakref.WeakKeyDictionary()
 
 
-def catalogue(connection: Connection) -> Catalogue:
+def corpus_facts(connection: Connection) -> CorpusFacts:
     """The catalogue of the database this connection reads, cached per engine (one per published file)."""
-    found = _catalogues.get(connection.engine)
+    found = _facts_by_engine.get(connection.engine)
     if found is None:
-        found = _catalogues[connection.engine] = Catalogue(connection)
+        found = _facts_by_engine[connection.engine] = CorpusFacts(connection)
     return found
 
 
@@ -147,6 +138,7 @@ class Restriction:
     talks: list[str] | None = None
     speakers: list[str] | None = None
     speaker_match: str | None = None  # how the speaker filter matched: exact, partial, sounds_like, similar
+    warnings: list[str] = field(default_factory=list)  # filters that can match nothing, and why
 
     def where(self) -> tuple[str, list[str]]:
         """A WHERE clause over segments aliased `s`."""
@@ -158,7 +150,7 @@ class Restriction:
         return ("WHERE " + " AND ".join(conditions), params) if conditions else ("", [])
 
 
-def restrict(facts: Catalogue, filters: dict[str, str]) -> Restriction:
+def restrict(facts: CorpusFacts, filters: dict[str, str]) -> Restriction:
     """Turn event/forum/kind/talk filters (any case, part of the name) and a speaker filter into a Restriction."""
     wanted = {name: normalize(value) for name, value in filters.items() if value}
     restriction = Restriction()
@@ -171,6 +163,11 @@ def restrict(facts: Catalogue, filters: dict[str, str]) -> Restriction:
             and ("forum" not in wanted or wanted["forum"] in normalize(talk.forum or ""))
             and ("kind" not in wanted or wanted["kind"] == talk.kind)
         ]
+    if "kind" in wanted and wanted["kind"] not in TALK_KINDS:
+        kinds = ", ".join(TALK_KINDS)
+        restriction.warnings.append(f"There is no kind “{filters['kind']}”: a talk's kind is one of {kinds}.")
+    if "talk" in wanted and filters["talk"] not in facts.talks:
+        restriction.warnings.append(f"There is no talk with the id “{filters['talk']}”.")
     if "speaker" in wanted:
         restriction.speakers, restriction.speaker_match = find_speakers(facts.speakers, filters["speaker"])
     return restriction

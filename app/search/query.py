@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.config import MAX_QUERY_CHARS, MAX_TERMS
 from app.text import normalize
 
 FILTER_NAMES = ("speaker", "event", "forum", "kind", "talk")
-MAX_QUERY_CHARS = 500
-MAX_TERMS = 16
 
 # A leading "-" negates only a word or a phrase, so "--" and "-" stay literal.
 _TOKEN = re.compile(r'(-(?=[\w"])|)(?:(\w+):)?(?:"([^"]*)"?|(\S+))')
@@ -44,6 +43,7 @@ class Query:
     raw: str
     clauses: list[Clause] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # parts of the query that were not searched, and why
 
     @property
     def positive_terms(self) -> list[Term]:
@@ -58,9 +58,11 @@ class Query:
 
 
 def parse_query(raw: str) -> Query:
-    raw = raw[:MAX_QUERY_CHARS]
-    query = Query(raw=raw)
-    pending_or = False
+    query = Query(raw=raw[:MAX_QUERY_CHARS])
+    if len(raw) > MAX_QUERY_CHARS:
+        query.warnings.append(f"Only the first {MAX_QUERY_CHARS} characters of the query were searched.")
+    raw = query.raw
+    pending_or, ignored = False, 0
     for match in _TOKEN.finditer(raw):
         minus, prefix, quoted, bare = match.groups()
         if prefix and prefix.lower() in FILTER_NAMES:
@@ -80,5 +82,11 @@ def parse_query(raw: str) -> Query:
             query.clauses[-1].alternatives.append(term)
         elif len(query.clauses) < MAX_TERMS:
             query.clauses.append(Clause([term], negated=bool(minus)))
+        else:
+            ignored += 1
         pending_or = False
+    if ignored:
+        query.warnings.append(
+            f"Only the first {MAX_TERMS} terms were searched; {ignored} more were ignored. Use fewer, rarer words."
+        )
     return query

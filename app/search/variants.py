@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from app.lexicon import ORDINARY_WORD_FREQUENCY, is_han
 from app.people import split_name
 from app.search.aliases import equivalents
-from app.search.filters import Catalogue
+from app.search.filters import CorpusFacts
 from app.sounds import closeness, folded, sound_phrases
 from app.text import common_word_frequency, normalize
 
@@ -40,15 +40,15 @@ class Variant:
     talks: tuple[str, ...] | None = None  # where it counts: a speaker's name heard in their own talks
 
 
-def variants(connection: Connection, catalogue: Catalogue, term: str) -> list[Variant]:
+def variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Variant]:
     """The best variants of one normalised query term, aliases first."""
     found = [Variant(form, "alias", term, 0.95) for form in equivalents(term)]
     if _ordinary_word(term) or term[0] in FUNCTION_CHARACTERS or term[-1] in FUNCTION_CHARACTERS:
         return found  # someone typing 我们, 可以 or 得一个 did not mishear a name or a term
     if len(term) >= 2 and all(is_han(c) for c in term):
-        found += _sounds_like(connection, catalogue, term)
+        found += _sounds_like(connection, facts, term)
     if LATIN_WORD.search(term):
-        found += _misspelt(catalogue.latin_words(connection), term)
+        found += _misspelt(facts.latin_words(connection), term)
     unique: dict[str, Variant] = {}
     for variant in found:
         if variant.text != term and variant.text not in unique:
@@ -68,7 +68,7 @@ def spoken_forms(term: str, is_speaker: bool) -> list[tuple[str, float]]:
     return forms
 
 
-def _sounds_like(connection: Connection, catalogue: Catalogue, term: str) -> list[Variant]:
+def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[Variant]:
     """Spellings in the transcripts that sound like the term, closest and rarest first.
 
     A known speaker's name is looked for only in the talks they take part in: their
@@ -76,7 +76,7 @@ def _sounds_like(connection: Connection, catalogue: Catalogue, term: str) -> lis
     """
     heard: Counter[str] = Counter()
     weights: dict[str, float] = {}
-    own_talks = {talk_id for talk_id, talk in catalogue.talks.items() if any(name == term for _, name in talk.speakers)}
+    own_talks = {talk_id for talk_id, talk in facts.talks.items() if any(name == term for _, name in talk.speakers)}
     for form, weight in spoken_forms(term, bool(own_talks)):
         phrases = " OR ".join(f'"{phrase}"' for phrase in sound_phrases(form))
         rows = connection.exec_driver_sql(

@@ -21,11 +21,12 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from app import config
 from app.speakers.mentions import Mention, NameForm, learn_names, match_forms, name_forms
 from app.text import clean
 
 HOST_PLACEHOLDER = "主持人"  # the host's label when the heading does not name them
-THRESHOLD = 0.5  # below this confidence a paragraph gets speaker None
+THRESHOLD = config.SPEAKER_THRESHOLD  # below this confidence a paragraph gets speaker None
 MIN_NAME_SCORE = 0.6  # weaker name matches are no cue
 LEARNED_NAME_WEIGHT = 0.9  # names learned from the text are less certain than heading names
 OPENING_SCORE = 0.9  # the host opens a panel
@@ -55,11 +56,9 @@ _SELF_INTRO = re.compile(r"我(?:是|叫)(?:来自[^，。]{0,20}?的)?$")
 # Around a name: a reference to someone (同意小川说的) or the host turning to them.
 _REFERENCE_BEFORE = re.compile(r"(?:同意|认同|赞同|像|刚才|刚刚|刚|和|跟|及|与|被|比|达成|欢迎)[\s，、]*$")
 _REFERENCE_AFTER = re.compile(
-    r"^\s*(?:刚才|刚刚|刚|说|讲|提|也|还|都|的(?!(?:一个)?问题)|之前|师兄|师姐|他们|观点|意见|和|跟|以及|、)"
+    r"^\s*(?:刚才|刚刚|刚|说|讲|提|也|还|都|的(?!(?:一个)?问题)|之前|他们|观点|意见|和|跟|以及|、)"
 )
-_LEAD = re.compile(
-    r"(?:好|那|请|由|从|给|有请|请教一下|问一下|问问|想问|我不知道|然后|这次由|那我们请)[\s，、。啊呃嗯哈的]*$"
-)
+_LEAD = re.compile(r"(?:好|那|请|由|从|给|有请|请教一下|问一下|问问|想问|我不知道|然后)[\s，、。啊呃嗯哈的]*$")
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；\n])[\s啊呃嗯哈呵]*$")
 _AFTER_PAUSE = re.compile(r"^[\s啊呃嗯哈呀]*[，,]")
 _AFTER_YOU = re.compile(r"^[\s，,啊呃嗯哈呀]*(?:你|您)")
@@ -77,7 +76,7 @@ _OPENER = re.compile(r"^(?:对|好的|是的|没错|(?:非常)?(?:谢谢|感谢)
 # Signs that an answer is over, and signs that the host speaks.
 _END_MARKER = re.compile(
     r"(?:先|就)?说(?:这么多|到这里?)|这个?是我的(?:一个)?(?:观点|理解|见解|输入|回答|看法|想法)"
-    r"|(?:讲|补充)(?:这么多|这些|这么一点)|回答就是这些"
+    r"|(?:讲|补充|回答)(?:的)?(?:就是)?(?:这么多|这些|这么一点)"
 )
 _THANKS = re.compile(r"(?:好的?|对)?[\s，]*(?:(?:谢谢|感谢)[\s，、]*)+")
 _GROUP = re.compile(r"^(?:各位|几位|所有|大家|全场|在座)")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.search import search
+from app.search.engine import Hit
 from app.web import reads as catalog
 from app.web.deps import SearchOptionsDep, SessionDep, SpeakerDep, TalkDep
 
@@ -92,19 +93,6 @@ class SpeakerOut(BaseModel):
     attributed_segments: int
 
 
-class HitOut(BaseModel):
-    talk_id: str
-    talk_title: str
-    segment: int
-    speaker: str | None
-    text: str
-    snippet: str
-    url: str
-    match: str = Field(description="exact, alias, sounds_like, fuzzy or related")
-    heard: str | None = Field(None, description="for approximate matches: the form found in the text")
-    score: float
-
-
 class SearchOut(BaseModel):
     query: str
     total: int = Field(description="segments containing every term exactly")
@@ -112,7 +100,10 @@ class SearchOut(BaseModel):
         None, description="segments matching a likely mis-transcription; null when the page was full of exact matches"
     )
     related_total: int = Field(0, description="segments holding most of the query's meaningful words")
-    results: list[HitOut]
+    results: list[Hit]
+    warnings: list[str] = Field(
+        default_factory=list, description="parts of the query that were not searched or filters that match nothing"
+    )
 
 
 def _talk_out(summary: catalog.TalkSummary) -> dict:
@@ -202,5 +193,6 @@ def search_segments(
         total=result.total,
         approximate_total=result.approximate_total,
         related_total=result.related_total,
-        results=[HitOut(**vars(hit), url=hit.url) for hit in result.hits],
+        results=result.hits,
+        warnings=result.warnings,
     )

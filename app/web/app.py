@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import config, sounds, text
 from app.db import Database, DatabaseMissing
-from app.search.filters import catalogue
+from app.search.filters import corpus_facts
 from app.web.api import router as api_router
 from app.web.downloads import downloads
 from app.web.errors import add_error_handlers
@@ -26,7 +26,7 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     sounds.folded("中")  # loads pypinyin's dictionary
     with suppress(DatabaseMissing), app.state.database.session() as session:
         connection = session.connection()
-        catalogue(connection).vocabulary(connection)  # for "did you mean" suggestions
+        corpus_facts(connection).vocabulary(connection)  # for "did you mean" suggestions
     yield
 
 

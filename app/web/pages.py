@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app import config
 from app.search import search
-from app.search.filters import catalogue, find_speakers
+from app.search.filters import corpus_facts, find_speakers
 from app.search.highlight import mark
 from app.search.query import parse_query
 from app.web import reads
@@ -104,7 +104,7 @@ def search_page(
             "page_url": page_url,
             "filters": active,
             "sort": sort,
-            "talks": catalogue(session.connection()).talks,  # event and forum of each hit's talk
+            "talks": corpus_facts(session.connection()).talks,  # event and forum of each hit's talk
         },
     )
 
