@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app.web.app import create_app
 from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.ingest import ingest
+from app.web.app import create_app
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "transcripts"
+PROJECT = Path(__file__).resolve().parent.parent
+BUNDLED = PROJECT / "data" / "transcripts"
+TEST_DATA = PROJECT / "tests" / "data"  # hand labels and broken files
 
 
 @pytest.fixture(scope="session")

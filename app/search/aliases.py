@@ -33,8 +33,9 @@ def _groups(path: Path, version: tuple[float, int] | None) -> list[list[str]]:
     return parse_aliases(path.read_text(encoding="utf-8"))
 
 
-def aliases_version(path: Path = ALIASES_FILE) -> tuple[float, int] | None:
+def aliases_version(path: Path | None = None) -> tuple[float, int] | None:
     """When and how big the alias list is: answers that used it are stale once this changes."""
+    path = path or ALIASES_FILE
     try:
         stat = path.stat()
     except OSError:
@@ -42,8 +43,9 @@ def aliases_version(path: Path = ALIASES_FILE) -> tuple[float, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
-def equivalents(term: str, path: Path = ALIASES_FILE) -> list[str]:
+def equivalents(term: str, path: Path | None = None) -> list[str]:
     """Other forms of a normalised term (every group it belongs to), re-read when the file changes."""
+    path = path or ALIASES_FILE
     if not path.exists():
         return []
     found: list[str] = []

@@ -19,9 +19,12 @@ from app.people import looks_like_person
 from app.text import common_word_frequency
 
 INVITATION = re.compile(r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给)")
+# 为大家介绍/带来…: an invitation, but also said of a video or a product.
 WEAK_INVITATION = re.compile(r"为(?:大家|我们)(?:介绍|带来|分享|做)")
 APPLAUSE = re.compile(r"掌声")
+# Words of the programme that a hand-over names: what the invited speaker will give.
 PROGRAMME = re.compile(r"主旨演讲|主题演讲|演讲|报告|分享|致辞|发布|带来|上台|登台|主持|对话|圆桌")
+# The first words from the stage: the voice really changes here.
 GREETING = re.compile(
     r"^.{0,16}?(?:尊敬的|各位(?:领导|嘉宾|来宾|专家|老师|同学|朋友)|大家(?:上午|下午|晚上)?好|谢谢主持人|感谢主持人"
     r"|谢谢.{1,4}的介绍|thank|hello|good (?:morning|afternoon)|can you hear|我叫|我是)",

@@ -51,18 +51,24 @@ _FILLERS = "呃嗯啊哈呵哼诶唉 "
 _COUNTED = re.compile(r"\w")
 # 谢谢小川 thanks 小川; 谢谢，黄磊博士 thanks someone and then turns to 黄磊.
 _THANKS_BEFORE = re.compile(r"(?:谢谢|感谢)[\s啊呃嗯]*$")
+# 好，谢谢 before a name: the host closes one answer and turns to the named panelist.
 _THANKS_LEAD = re.compile(r"(?:对?好的?[\s，]*)?(?:(?:谢谢|感谢)[\s，、]*)+[\s，、。啊呃嗯]*$")
+# 我是…/我叫… right before a name: a panelist introduces themselves.
 _SELF_INTRO = re.compile(r"我(?:是|叫)(?:来自[^，。]{0,20}?的)?$")
 # Around a name: a reference to someone (同意小川说的) or the host turning to them.
 _REFERENCE_BEFORE = re.compile(r"(?:同意|认同|赞同|像|刚才|刚刚|刚|和|跟|及|与|被|比|达成|欢迎)[\s，、]*$")
 _REFERENCE_AFTER = re.compile(
     r"^\s*(?:刚才|刚刚|刚|说|讲|提|也|还|都|的(?!(?:一个)?问题)|之前|他们|观点|意见|和|跟|以及|、)"
 )
+# Words that lead into a name the host hands over to (好，小川 / 请教一下大海).
 _LEAD = re.compile(r"(?:好|那|请|由|从|给|有请|请教一下|问一下|问问|想问|我不知道|然后)[\s，、。啊呃嗯哈的]*$")
+# A name at the start of a clause is said to someone, not about them.
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；\n])[\s啊呃嗯哈呵]*$")
 _AFTER_PAUSE = re.compile(r"^[\s啊呃嗯哈呀]*[，,]")
+# A name followed by a pause, by 您/你 or by 对: the host speaks to that person.
 _AFTER_YOU = re.compile(r"^[\s，,啊呃嗯哈呀]*(?:你|您)")
 _AFTER_ANSWER = re.compile(r"^[\s，,]*对")
+# 从X开始, X先, X那边: the host sets who answers first.
 _AFTER_HANDOVER = re.compile(r"^\s*(?:来?开始|先|那边|这边|的(?:一个)?问题)")
 # How the host goes on asking, and how an answer opens.
 _QUESTION = re.compile(

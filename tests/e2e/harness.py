@@ -70,12 +70,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(database: Path, log: Path) -> Iterator[str]:
-    """`python -m app serve` on a free port of 127.0.0.1; yields its base URL, stops it afterwards."""
+def serve(
+    database: Path, log: Path, program: tuple[str, ...] = (sys.executable, "-m", "app"), cwd: Path = ROOT
+) -> Iterator[str]:
+    """`python -m app serve` (or another `program`) on a free port of 127.0.0.1; yields its base URL, stops it after."""
     port = _free_port()
-    command = [sys.executable, "-m", "app", "serve", "--db", str(database), "--host", "127.0.0.1", "--port", str(port)]
+    command = [*program, "serve", "--db", str(database), "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

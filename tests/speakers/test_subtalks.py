@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from app.ingest.parsing import parse_transcript
 from app.speakers.subtalks import detect_subtalks
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, TEST_DATA
 
-LABELS = json.loads((Path(__file__).parent / "data" / "subtalks.json").read_text(encoding="utf-8"))
+LABELS = json.loads((TEST_DATA / "subtalks.json").read_text(encoding="utf-8"))
 
 
 def forum_paragraphs() -> dict[str, list[str]]:

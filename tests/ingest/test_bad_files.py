@@ -7,6 +7,7 @@ copy is left behind, and `python -m app ingest` exits with 1 when it rejected an
 
 from __future__ import annotations
 
+import errno
 import random
 import shutil
 import sqlite3
@@ -19,8 +20,9 @@ import pytest
 from app.cli import main
 from app.ingest import ingest
 from app.ingest.parsing import MAX_HEADING_CHARS, MAX_PARAGRAPH_CHARS, TranscriptError, parse_transcript
+from tests.conftest import TEST_DATA
 
-BROKEN = Path(__file__).resolve().parent / "data" / "broken"
+BROKEN = TEST_DATA / "broken"
 GOOD = (
     "# 测试大会-正常论坛 - P1：正常报告：王五 - 上传者 - BV1good00000\n\n"
     "第一段，关于大模型。\n\n![](https://example.org/slide.png)\n\n第二段，王五讲安全。\n"
@@ -249,3 +251,41 @@ def test_lines_are_counted_as_editors_count_them():
     talks = parse_transcript(text.replace("\x00", ""))
     assert [t.line for t in talks] == [1, 5]
     assert talks[0].paragraphs == ["段\u2028落\x0c。"]
+
+
+def _full_disk(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _denied(self):
+    raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+
+@pytest.mark.parametrize(
+    ("breakage", "reason"),
+    [
+        ("full disk", "No space left on device"),
+        ("unreadable folder", "Permission denied"),
+        ("database folder is a file", "File exists"),
+    ],
+)
+def test_an_error_of_the_system_is_one_line_exit_1_and_the_database_untouched(
+    stored, capsys, monkeypatch, breakage, reason
+):
+    folder, db = stored
+    (folder / "new.txt").write_text(GOOD.replace("BV1good00000", "BV1new000000"), encoding="utf-8")
+    before = db.read_bytes()
+    target = db
+    if breakage == "full disk":
+        monkeypatch.setattr("app.ingest.store._copy_database", _full_disk)
+    elif breakage == "unreadable folder":
+        monkeypatch.setattr(Path, "iterdir", _denied)
+    else:
+        target = db.parent / "good.txt.d" / "kb.sqlite3"
+        target.parent.write_text("a file where a folder should be", encoding="utf-8")
+    assert main(["ingest", str(folder), "--db", str(target)]) == 1
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert err.count("\n") == 1 and err.startswith("rejected ") and reason in err
+    assert "left as it was" in err
+    assert db.read_bytes() == before

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from app.web.app import create_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from app.db import Database
+from app.web.app import create_app
 
 EXAMPLES_PER_OPERATION = 100  # five operations, three with parameters: under 10 s in all
 

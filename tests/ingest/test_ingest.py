@@ -143,3 +143,21 @@ def test_cli_exit_status_says_whether_anything_was_rejected(folder, tmp_path, ca
     (folder / "broken.txt").write_bytes(b"\x00\x01")
     assert main(["ingest", str(folder), "--db", str(tmp_path / "kb.sqlite3")]) == 1
     assert "broken.txt" in capsys.readouterr().err
+
+
+def test_editing_the_dictionary_rebuilds_every_file_and_says_why(tmp_path, monkeypatch):
+    dictionary = tmp_path / "dictionary.txt"
+    dictionary.write_text("大模型\n", encoding="utf-8")
+    monkeypatch.setattr("app.config.DICTIONARY_FILE", dictionary)
+    folder, db = tmp_path / "transcripts", tmp_path / "kb.sqlite3"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "# 会 - P1：报告：王五 - 上传者 - BV1dict00000\n\n悟道天鹰讲了很多。\n", encoding="utf-8"
+    )
+    assert ingest(folder, db).added == ["a.txt"]
+    assert ingest(folder, db).unchanged == ["a.txt"]  # nothing changed: nothing read again
+    dictionary.write_text("大模型\n悟道天鹰\n", encoding="utf-8")
+    report = ingest(folder, db)
+    assert report.added == ["a.txt"] and report.rebuilt == "the dictionary (dictionary.txt) changed"
+    assert "rebuilt in full (the dictionary (dictionary.txt) changed)" in report.summary()
+    assert ingest(folder, db).unchanged == ["a.txt"]

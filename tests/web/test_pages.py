@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlparse
+
 import pytest
-from app.web.app import create_app
 
 from app.db import Database
+from app.web.app import create_app
 
 
 def test_home_lists_talks_grouped_by_event_and_forum(client):
@@ -41,8 +45,11 @@ def test_search_page_shows_hits_with_permalinks(client):
 
 
 def test_search_page_paginates_and_keeps_filters(client):
-    html = client.get("/search", params={"q": "模型", "event": "2024世界人工智能大会"}).text
-    assert "page=2" in html and "event=2024" in html
+    html = client.get("/search", params={"q": "模型", "event": "2024世界人工智能大会", "sort": "programme"}).text
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', html)
+    assert next_link, "a query with many matches has a Next link"
+    params = parse_qs(urlparse(unescape(next_link.group(1))).query)
+    assert params["page"] == ["2"] and params["event"] == ["2024世界人工智能大会"] and params["sort"] == ["programme"]
 
 
 def test_speakers_pages(client):
@@ -175,3 +182,14 @@ def test_pages_send_security_and_caching_headers(client):
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff" and page.headers["referrer-policy"] == "no-referrer"
     assert "max-age" in client.get("/static/style.css").headers["cache-control"]
+
+
+def test_a_filter_that_can_match_nothing_says_why(client):
+    api = client.get("/api/search", params={"q": "模型", "kind": "keynote"}).json()
+    assert api["total"] == 0 and "no kind “keynote”" in api["warnings"][0]
+    assert "talk, conversation, panel, forum" in api["warnings"][0]
+    page = client.get("/search", params={"q": "模型", "kind": "keynote"}).text
+    assert "There is no kind “keynote”" in page
+    many = client.get("/api/search", params={"q": " ".join(f"w{i}" for i in range(20))}).json()
+    assert "4 more were ignored" in many["warnings"][0]
+    assert client.get("/api/search", params={"q": "模型"}).json()["warnings"] == []

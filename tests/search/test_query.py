@@ -41,3 +41,14 @@ def test_a_lone_quote_is_an_empty_query():
 
 def test_query_size_is_bounded():
     assert len(parse_query(" ".join(f"t{i}" for i in range(100))).clauses) == MAX_TERMS
+
+
+def test_terms_past_the_limit_are_reported_not_silently_dropped():
+    query = parse_query(" ".join(f"t{i}" for i in range(MAX_TERMS + 4)))
+    assert len(query.clauses) == MAX_TERMS
+    assert len(query.warnings) == 1 and "4 more were ignored" in query.warnings[0]
+    assert parse_query("大模型 安全").warnings == []
+
+
+def test_an_overlong_query_says_it_was_cut():
+    assert "characters" in parse_query("模" * 600).warnings[0]

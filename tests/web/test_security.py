@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from app.web.app import create_app
 from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.ingest import ingest
+from app.web.app import create_app
 from tests.conftest import BUNDLED
 
 PAYLOADS = ["<script>alert(", "<img src=x onerror", "<iframe", "<b>up</b>", 'onerror="alert']

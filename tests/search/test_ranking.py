@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from app.search import search
 from app.search.ranking import Candidate, phrase, proximity, score, whole_word
+from tests.conftest import TEST_DATA
 
-JUDGED = json.loads((Path(__file__).parent / "data" / "judged_queries.json").read_text(encoding="utf-8"))
+JUDGED = json.loads((TEST_DATA / "judged_queries.json").read_text(encoding="utf-8"))
 
 
 def candidate(text, tokens=(), bm25=5.0, metadata=""):

@@ -6,11 +6,11 @@ import re
 import shutil
 
 import pytest
-from app.web.app import create_app
 from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.ingest import ingest
+from app.web.app import create_app
 from tests.conftest import BUNDLED
 
 PANEL = "BV1uH4y1w77V-p5"  # 通往AGI之路, 181 segments

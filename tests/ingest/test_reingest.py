@@ -22,15 +22,13 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from app.web.app import create_app
 from fastapi.testclient import TestClient
 
 from app.cli import main
 from app.db import Database, StaleFile
 from app.ingest import ingest
-from tests.conftest import BUNDLED
-
-PROJECT = Path(__file__).resolve().parent.parent
+from app.web.app import create_app
+from tests.conftest import BUNDLED, PROJECT
 
 
 def everything(db: Path) -> list[str]:
