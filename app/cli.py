@@ -19,15 +19,23 @@ def main(argv: list[str] | None = None) -> int:
     ingest_parser.add_argument("--db", type=Path, help="database file (default: $KB_DB or data/kb.sqlite3)")
     ingest_parser.add_argument("--full", action="store_true", help="rebuild from scratch, even unchanged files")
 
+    embed_parser = commands.add_parser("embed", help="compute the vectors for meaning-based search")
+    embed_parser.add_argument("--db", type=Path, help="database file (default: $KB_DB or data/kb.sqlite3)")
+
     serve_parser = commands.add_parser("serve", help="serve the web app")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--workers", type=int, default=1)
     serve_parser.add_argument("--db", type=Path, help="database file (default: $KB_DB or data/kb.sqlite3)")
+    serve_parser.add_argument(
+        "--no-embed", action="store_true", help="do not compute missing vectors in the background while serving"
+    )
 
     args = parser.parse_args(argv)
     if args.command == "ingest":
         return _ingest(args.folder or config.transcripts_dir(), args.db or config.database_path(), args.full)
+    if args.command == "embed":
+        return _embed(args.db or config.database_path())
     return _serve(args)
 
 
@@ -72,13 +80,46 @@ def _ingest(folder: Path, db_path: Path, full: bool) -> int:
     return 0 if report.ok else 1
 
 
+def _embed(db_path: Path) -> int:
+    from app.ingest.embed import embed
+    from app.semantic import encoder
+
+    chosen = encoder()
+    if chosen is None:
+        print("embed: meaning-based search is off (KB_ENCODER=none)")
+        return 0
+    if not db_path.exists():
+        print(f"embed: no database at {db_path}; run `python -m app ingest` first", file=sys.stderr)
+        return 1
+
+    def show(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rembedding: {done} of {total} segments", end="", file=sys.stderr, flush=True)
+
+    report = embed(db_path, chosen, progress=show)
+    if report.encoded and sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import os
+    import subprocess
 
     import uvicorn
 
     if args.db:
         os.environ["KB_DB"] = str(args.db)
+    embedding = None
+    if not args.no_embed and config.ENCODER != "none" and config.database_path().exists():
+        # Words are searchable at once; meaning-based results join when the vectors are ready.
+        command = [sys.executable, "-m", "app", "embed", "--db", str(config.database_path())]
+        embedding = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     print(f"Serving the knowledge base on http://{args.host}:{args.port}", flush=True)
-    uvicorn.run("app.web.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    try:
+        uvicorn.run("app.web.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    finally:
+        if embedding is not None and embedding.poll() is None:
+            embedding.terminate()  # it resumes from its cache next time
     return 0

@@ -82,11 +82,16 @@ MAX_FILE_BYTES = (
 MAX_HEADING_CHARS = _int("KB_MAX_HEADING_CHARS", 1_000, "longest `# ` heading accepted")
 MAX_PARAGRAPH_CHARS = _int("KB_MAX_PARAGRAPH_CHARS", 10_000, "longest paragraph accepted")
 
+# Meaning-based search
+ENCODER = _setting("KB_ENCODER", "e5", "sentence encoder for meaning-based search: e5 (multilingual-e5-small) or none")
+EMBED_THREADS = _int("KB_EMBED_THREADS", 0, "threads the encoder uses (0: one per core)")
+EMBED_BATCH = _int("KB_EMBED_BATCH", 32, "segments encoded at a time by `python -m app embed`")
+
 # Who speaks
 SPEAKER_THRESHOLD = _float("KB_SPEAKER_THRESHOLD", 0.5, "confidence below which a panel paragraph gets no speaker")
 SURE_CONFIDENCE = _float("KB_SURE_CONFIDENCE", 0.8, "confidence from which a speaker is shown without a `(?)`")
 
 # Bump SCHEMA_VERSION when the tables change and INDEX_VERSION when text normalisation or the index
 # forms change: a database built with other versions (or another dictionary) is rebuilt at the next ingest.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 INDEX_VERSION = "2"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
@@ -246,5 +247,5 @@ def _refresh_catalogue(session: Session, versions: dict[str, str]) -> None:
     session.execute(
         delete(Speaker).where(~Speaker.id.in_(select(TalkSpeaker.speaker_id)))  # type: ignore[attr-defined]
     )
-    for key, value in versions.items():
+    for key, value in {**versions, "build": uuid.uuid4().hex}.items():  # build: names this file's vectors
         session.merge(Meta(key=key, value=value))

@@ -22,8 +22,9 @@ from pydantic import BaseModel, Field, computed_field
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
+from app import semantic
 from app.models import TALK_KINDS
-from app.search import ranking
+from app.search import fusion, ranking
 from app.search.aliases import aliases_version
 from app.search.filters import CorpusFacts, Restriction, corpus_facts, restrict
 from app.search.highlight import mark
@@ -36,11 +37,15 @@ FACETS = ("event", "forum", "kind", "speaker", "talk")
 RERANK_DEPTH = 100  # the top candidates by BM25 that the finer features re-order
 RANK_SAMPLE = 2000  # a tier larger than this is ranked on an even sample of this many segments
 Sort = Literal["relevance", "programme"]
+Mode = Literal["all", "literal"]  # literal: only segments holding every term
+FUSED_DEPTH = 50  # candidates each source contributes to the one ranking of the first results
+SEMANTIC_DEPTH = 200  # nearest neighbours looked at before filters and exclusions
 
 
 class Hit(BaseModel):
     """One segment on a result page; also what the JSON API returns for it."""
 
+    segment_id: int = Field(exclude=True)  # the row id, for fusing rankings; not part of the API
     talk_id: str
     talk_title: str
     segment: int
@@ -48,7 +53,11 @@ class Hit(BaseModel):
     text: str
     snippet: str = Field(description="HTML-safe excerpt with <mark> around the matches")
     score: float
-    match: str = Field("exact", description="exact, alias, sounds_like, fuzzy (a variant of a term) or related")
+    match: str = Field(
+        "exact",
+        description="exact (every term), alias, sounds_like, fuzzy (a variant of a term), words (some of the "
+        "query's words), semantic (similar meaning) or related (most of the words, after the ranked results)",
+    )
     heard: str | None = Field(None, description="for approximate matches: the form found in the text")
 
     @computed_field  # type: ignore[prop-decorator]
@@ -78,6 +87,8 @@ class SearchResult:
     speakers: list[str] = field(default_factory=list)  # names the speaker filter resolved to
     speaker_match: str | None = None  # exact, partial, sounds_like or similar
     warnings: list[str] = field(default_factory=list)  # what of the query was not searched, or cannot match
+    ranked: int = 0  # how many first results are one ranking of every kind of evidence
+    embedding: semantic.Progress | None = None  # vectors still being computed: meaning-based results not yet in
 
 
 def _fts_phrase(value: str) -> str:
@@ -248,23 +259,38 @@ def _compute_page(connection: Connection, facts: CorpusFacts, scope: _Scope, req
         talk_id, number, speaker, text, tokens = details[segment_id]
         candidate = ranking.Candidate(normalize(text), (tokens or "").split(), bm25, facts.talks[talk_id].metadata)
         value = ranking.score(candidate, terms) if rerank else bm25
-        scored.append((cover, value, talk_id, number, speaker, text))
+        scored.append((cover, value, segment_id, talk_id, number, speaker, text))
     if rerank:
         scored.sort(key=lambda row: (-row[0], -row[1]))
         scored = scored[offset : offset + limit]
     return [
-        Hit(
-            talk_id=talk_id,
-            talk_title=facts.talks[talk_id].title,
-            segment=number,
-            speaker=speaker,
-            text=text,
-            snippet=str(mark(text, terms, SNIPPET_WIDTH)),
-            score=round(value, 4),
-            match=request.match,
-        )
-        for _, value, talk_id, number, speaker, text in scored
+        _hit(facts, segment_id, talk_id, number, speaker, text, terms, value, request.match)
+        for _, value, segment_id, talk_id, number, speaker, text in scored
     ]
+
+
+def _hit(
+    facts: CorpusFacts,
+    segment_id: int,
+    talk_id: str,
+    number: int,
+    speaker: str | None,
+    text: str,
+    terms: list[str],
+    score: float,
+    match: str,
+) -> Hit:
+    return Hit(
+        segment_id=segment_id,
+        talk_id=talk_id,
+        talk_title=facts.talks[talk_id].title,
+        segment=number,
+        speaker=speaker,
+        text=text,
+        snippet=str(mark(text, terms, SNIPPET_WIDTH)),
+        score=round(score, 4),
+        match=match,
+    )
 
 
 def _facets(facts: CorpusFacts, counts: Counter[tuple[str, str | None]]) -> dict[str, list[Facet]]:
@@ -307,7 +333,14 @@ def search(
     offset: int = 0,
     filters: dict[str, str] | None = None,
     sort: Sort = "relevance",
+    mode: Mode = "all",
 ) -> SearchResult:
+    """A page of results. `total` counts the segments holding every term literally, always.
+
+    In relevance order (mode "all") the first FUSED_DEPTH-odd places are one ranking of every
+    kind of evidence (fusion.py); after them, and in programme order, the literal matches follow,
+    then the variant and related tiers. Mode "literal" lists the literal matches only.
+    """
     query = parse_query(raw_query)
     query.filters.update({k: v for k, v in (filters or {}).items() if v})
     if not query:
@@ -325,15 +358,127 @@ def search(
         result.speaker_match = restriction.speaker_match
     terms = [t.text for t in query.positive_terms]
     page = _PageRequest(tuple(terms), sort, limit, offset, "exact", result.total)
-    if offset < result.total:
-        result.hits = _page(connection, facts, exact, page)
-    if len(result.hits) < limit and query.has_positive_terms:
-        _add_approximate(connection, facts, result, exact, page)
-        _add_related(connection, facts, result, exact, page)
-    if result.total == 0 and not result.approximate_total and result.related_total == 0:
+    window = []
+    if sort == "relevance" and mode == "all" and query.has_positive_terms:
+        key = ("window", ids_sql, tuple(params), repr(restriction), aliases_version(), facts.vectors() is not None)
+        window = facts.remembered(key, lambda: _fused_window(connection, facts, result, exact, page))
+    result.ranked = len(window)
+    result.embedding = facts.embedding_progress()
+    if not window:
+        _listing(connection, facts, result, exact, page, tiers=mode == "all")
+    else:
+        result.hits = [hit.model_copy() for hit in window[offset : offset + limit]]
+        after = replace(page, offset=max(0, offset - len(window)), limit=limit - len(result.hits) + len(window))
+        rest = SearchResult(query, result.total)
+        _listing(connection, facts, rest, exact, after, tiers=True)
+        shown = {(hit.talk_id, hit.segment) for hit in window}
+        result.hits += [hit for hit in rest.hits if (hit.talk_id, hit.segment) not in shown][: limit - len(result.hits)]
+        result.variants, result.related_words = rest.variants, rest.related_words
+        result.approximate_total, result.related_total = rest.approximate_total, rest.related_total
+    if result.total == 0 and not result.approximate_total:
         terms = tuple(t.text for t in query.positive_terms)
         result.suggestions = facts.remembered(("suggestions", terms), lambda: suggestions(connection, query))
     return result
+
+
+def _listing(
+    connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest, tiers: bool
+) -> None:
+    """The literal matches in their order, then (with `tiers`) the variant and related tiers."""
+    if page.offset < result.total:
+        result.hits = _page(connection, facts, exact, page)
+    if tiers and len(result.hits) < page.limit and result.query.has_positive_terms:
+        _add_approximate(connection, facts, result, exact, page)
+        _add_related(connection, facts, result, exact, page)
+
+
+def _fused_window(
+    connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
+) -> list[Hit]:
+    """The best candidates of every source, in one order (see fusion.py)."""
+    first = replace(page, limit=FUSED_DEPTH, offset=0)
+    literal = _page(connection, facts, exact, first) if result.total else []
+    approximate = SearchResult(result.query, 0)
+    _add_approximate(connection, facts, approximate, exact, first)
+    words = _shared_words(result.query)
+    by_words = _word_candidates(connection, result.query, exact.restriction, words)
+    similar = _semantic_candidates(connection, facts, result.query, exact.restriction)
+    ranked = {
+        "exact": [hit.segment_id for hit in literal],
+        "approximate": [hit.segment_id for hit in approximate.hits],
+        "words": by_words,
+        "semantic": [segment_id for segment_id, _ in similar],
+    }
+    known = {hit.segment_id: hit for hit in [*approximate.hits, *literal]}
+    fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, dict(similar))
+    if not any(item.found_by != "exact" for item in fused):
+        return []  # nothing but literal matches: the literal listing is the ranking
+    missing = [item.segment_id for item in fused if item.segment_id not in known]
+    details = _segments(connection, missing) if missing else {}
+    marked = [*(t.text for t in result.query.positive_terms), *words]
+    hits = []
+    for item in fused:
+        hit = known.get(item.segment_id)
+        if hit is None:
+            talk_id, number, speaker, text, _ = details[item.segment_id]
+            match = "semantic" if item.found_by == "semantic" else "words"
+            hit = _hit(facts, item.segment_id, talk_id, number, speaker, text, marked, item.score, match)
+        else:
+            hit = hit.model_copy(update={"score": item.score})
+        hits.append(hit)
+    return hits
+
+
+def _shared_words(query: Query) -> list[str]:
+    """The query's content words, for passages that share some of them (a question rarely occurs verbatim)."""
+    found: list[str] = []
+    for term in query.positive_terms:
+        found += [w for w in meaningful_words(term.text) if w not in found]
+    return found
+
+
+def _word_candidates(connection: Connection, query: Query, restriction: Restriction, shared: list[str]) -> list[int]:
+    """Segments holding some of the query's words, best BM25 first (rare words weigh more)."""
+    tokens = sorted({token for word in shared for token in words(word)})
+    if not tokens:
+        return []
+    where, params = _allowed(query, restriction)
+    sql = (
+        "SELECT w.rowid FROM segment_words w JOIN segment s ON s.id = w.rowid "
+        f"WHERE segment_words MATCH ? AND {where} ORDER BY bm25(segment_words) LIMIT ?"
+    )
+    match = " OR ".join(_fts_phrase(token) for token in tokens)
+    return [row[0] for row in connection.exec_driver_sql(sql, (match, *params, FUSED_DEPTH))]
+
+
+def _allowed(query: Query, restriction: Restriction) -> tuple[str, list[str]]:
+    """A condition on segments `s`: within the filters, holding none of the excluded terms."""
+    where, params = restriction.where()
+    conditions = [where.removeprefix("WHERE ")] if where else ["1"]
+    for clause in (c for c in query.clauses if c.negated):
+        clause_sql, clause_params = _clause_sql(clause)
+        conditions.append(f"s.id NOT IN ({clause_sql})")
+        params = [*params, *clause_params]
+    return " AND ".join(conditions), params
+
+
+def _semantic_candidates(
+    connection: Connection, facts: CorpusFacts, query: Query, restriction: Restriction
+) -> list[tuple[int, float]]:
+    """Segments closest in meaning to the query, with their similarity; none until vectors exist."""
+    vectors, encoder = facts.vectors(), semantic.encoder()
+    if vectors is None or encoder is None:
+        return []
+    text = " ".join(term.text for term in query.positive_terms)
+    query_vector = facts.remembered(("query vector", text), lambda: encoder.query(text))
+    nearest = vectors.nearest(query_vector, SEMANTIC_DEPTH)
+    if not nearest:
+        return []
+    where, params = _allowed(query, restriction)
+    ids = ",".join(str(segment_id) for segment_id, _ in nearest)
+    sql = f"SELECT s.id FROM segment s WHERE s.id IN ({ids}) AND {where}"
+    allowed = {row[0] for row in connection.exec_driver_sql(sql, tuple(params))}
+    return [(segment_id, score) for segment_id, score in nearest if segment_id in allowed][:FUSED_DEPTH]
 
 
 def _negations(query: Query) -> tuple[str, list[str]]:

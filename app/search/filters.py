@@ -11,14 +11,16 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TypeVar
 
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine
 
-from app import config
+from app import config, semantic
 from app.models import TALK_KINDS
 from app.search.answers import AnswerCache
+from app.semantic import VectorIndex
 from app.sounds import sounds_like
 from app.text import add_words, normalize
 
@@ -64,6 +66,23 @@ class CorpusFacts:
         self._latin: list[str] | None = None
         # The expensive counts and rankings of common words are what repeat when people page or refine.
         self.answers = AnswerCache(config.ANSWER_CACHE_SIZE)
+        meta = dict(connection.exec_driver_sql("SELECT key, value FROM meta").fetchall())
+        self.build = meta.get("build", "unknown")
+        files = [row[2] for row in connection.exec_driver_sql("PRAGMA database_list") if row[1] == "main"]
+        self.db_path = Path(files[0]) if files and files[0] else None
+        self._vectors: VectorIndex | None = None
+
+    def vectors(self) -> VectorIndex | None:
+        """This build's segment vectors once `python -m app embed` has written them, else None."""
+        if self._vectors is None and self.db_path is not None and semantic.encoder() is not None:
+            self._vectors = semantic.load_vectors(self.db_path, self.build)
+        return self._vectors
+
+    def embedding_progress(self) -> semantic.Progress | None:
+        """How far the vectors are, while they are being computed; None when ready or off."""
+        if self.db_path is None or semantic.encoder() is None or self.vectors() is not None:
+            return None
+        return semantic.read_progress(self.db_path, self.build) or semantic.Progress(0, 0)
 
     def remembered(self, key: tuple, compute: Callable[[], T]) -> T:
         """A query's answer, computed once per published file."""

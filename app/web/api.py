@@ -100,6 +100,10 @@ class SearchOut(BaseModel):
         None, description="segments matching a likely mis-transcription; null when the page was full of exact matches"
     )
     related_total: int = Field(0, description="segments holding most of the query's meaningful words")
+    ranked: int = Field(0, description="the first results that are one ranking of every kind of match")
+    meaning_ready: bool = Field(
+        True, description="false while the vectors for meaning-based results are still being computed"
+    )
     results: list[Hit]
     warnings: list[str] = Field(
         default_factory=list, description="parts of the query that were not searched or filters that match nothing"
@@ -187,12 +191,22 @@ def search_segments(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> SearchOut:
-    result = search(session.connection(), q, limit=limit, offset=offset, filters=options.filters, sort=options.sort)
+    result = search(
+        session.connection(),
+        q,
+        limit=limit,
+        offset=offset,
+        filters=options.filters,
+        sort=options.sort,
+        mode=options.mode,
+    )
     return SearchOut(
         query=q,
         total=result.total,
         approximate_total=result.approximate_total,
         related_total=result.related_total,
+        ranked=result.ranked,
+        meaning_ready=result.embedding is None,
         results=result.hits,
         warnings=result.warnings,
     )

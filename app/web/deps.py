@@ -49,10 +49,14 @@ class SearchOptions:
     kind: Annotated[str, Query(max_length=40, description="talk, conversation, panel or forum")] = ""
     talk: Annotated[str, Query(max_length=200)] = ""
     sort: Literal["relevance", "programme"] = "relevance"
+    mode: Annotated[
+        Literal["all", "literal"],
+        Query(description="all: one ranking of literal, variant, word and meaning matches; literal: every term only"),
+    ] = "all"
 
     @property
     def filters(self) -> dict[str, str]:
-        return {name: value for name, value in asdict(self).items() if name != "sort"}
+        return {name: value for name, value in asdict(self).items() if name not in ("sort", "mode")}
 
 
 SearchOptionsDep = Annotated[SearchOptions, Depends()]

@@ -84,14 +84,17 @@ def search_page(
         offset=(page - 1) * config.PAGE_SIZE,
         filters=filters,
         sort=sort,
+        mode=options.mode,
     )
     active = {k: v for k, v in filters.items() if v}
-    shown = result.total + (result.approximate_total or 0) + result.related_total
+    offset = (page - 1) * config.PAGE_SIZE
+    shown = max(result.ranked, result.total + (result.approximate_total or 0) + result.related_total)
     pages_total = min(config.MAX_PAGE, ceil(shown / config.PAGE_SIZE))
 
     def page_url(number: int, *, sort: str = sort, drop: str | None = None, add: dict | None = None) -> str:
         kept = {k: v for k, v in {**active, **(add or {})}.items() if k != drop}
-        return "/search?" + urlencode({"q": q, **kept, "sort": sort, "page": number})
+        mode = {"mode": options.mode} if options.mode != "all" else {}
+        return "/search?" + urlencode({"q": q, **kept, "sort": sort, **mode, "page": number})
 
     return templates.TemplateResponse(
         request,
@@ -104,6 +107,7 @@ def search_page(
             "page_url": page_url,
             "filters": active,
             "sort": sort,
+            "ranked_on_page": max(0, min(len(result.hits), result.ranked - offset)),
             "talks": corpus_facts(session.connection()).talks,  # event and forum of each hit's talk
         },
     )

@@ -28,6 +28,11 @@ templates.env.globals["method_labels"] = {
     "continuation": "continues the previous turn",
     "host_question": "the host's question",
 }
+# How a hit of the one ranking was found, when not by every term (variants say what was heard).
+templates.env.globals["how_found"] = {
+    "words": "has some of the words",
+    "semantic": "similar meaning",
+}
 templates.env.filters["mark"] = mark
 
 templates.env.globals["sure_confidence"] = config.SURE_CONFIDENCE

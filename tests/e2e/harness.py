@@ -75,7 +75,7 @@ def serve(
 ) -> Iterator[str]:
     """`python -m app serve` (or another `program`) on a free port of 127.0.0.1; yields its base URL, stops it after."""
     port = _free_port()
-    command = [*program, "serve", "--db", str(database), "--host", "127.0.0.1", "--port", str(port)]
+    command = [*program, "serve", "--db", str(database), "--host", "127.0.0.1", "--port", str(port), "--no-embed"]
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

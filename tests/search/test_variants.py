@@ -31,10 +31,13 @@ def test_alias_file_format(tmp_path):
 
 
 def test_exact_matches_come_first_and_total_counts_only_them(connection):
-    exact_only = search(connection, "大模形 OR 端侧", limit=100)
+    exact_only = search(connection, "大模形 OR 端侧", limit=100, sort="programme")
     assert exact_only.total == search(connection, "端侧").total
     matches = [h.match for h in exact_only.hits]
     assert matches[: exact_only.total] == ["exact"] * exact_only.total
+    ranked = search(connection, "大模形 OR 端侧", limit=100)  # one ranking: the literal matches are labelled
+    assert ranked.total == exact_only.total
+    assert [h.match for h in ranked.hits].count("exact") == exact_only.total
 
 
 def test_a_name_finds_how_the_recogniser_wrote_it(connection):

@@ -135,9 +135,11 @@ def test_zero_result_page_suggests_and_offers_to_drop_a_filter(client):
     assert "drop event" in html and "Did you mean" in html and "大模型" in html
 
 
-def test_question_page_shows_the_related_section(client):
+def test_question_page_says_how_each_passage_matched(client):
     html = client.get("/search", params={"q": "大模型会不会取代程序员"}).text
-    assert "Related: segments with most of the words" in html
+    assert "some of the words" in html
+    programme = client.get("/search", params={"q": "大模型会不会取代程序员", "sort": "programme"}).text
+    assert "Related: segments with most of the words" in programme
 
 
 def test_forum_page_lists_its_sub_talks_with_anchors(client):

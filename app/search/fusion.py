@@ -1,0 +1,44 @@
+"""One ranking over every kind of evidence: literal matches, variants, shared words, similar meaning (pure).
+
+Each source ranks its own candidates (the literal tier by BM25 and the features of ranking.py, the
+words by BM25 over the words they share, meaning by cosine similarity). A segment's score adds,
+for each source that found it, the source's weight over (RANK_OFFSET + its rank there): reciprocal
+rank fusion, weighted. How it was found is a feature, not a wall: a passage that holds every term
+literally starts ahead, and a passage that says the same in other words can still pass it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Tuned on the tuning half of tests/data/ranking_judged.json only (bench/ranking.py prints both halves).
+SOURCE_WEIGHTS = {"exact": 1.0, "approximate": 0.6, "words": 0.7, "semantic": 1.0}
+RANK_OFFSET = 10  # how fast credit falls with rank: a small offset trusts each source's top few most
+# Similarity from which the encoder's neighbour is trusted as strongly as a literal match.
+CONFIDENT_SIMILARITY = 0.86
+CONFIDENT_BONUS = 0.05
+
+
+@dataclass
+class Fused:
+    segment_id: int
+    score: float
+    found_by: str  # the source that ranked it best: exact, approximate, words or semantic
+
+
+def fuse(ranked: dict[str, list[int]], similarity: dict[int, float] | None = None) -> list[Fused]:
+    """Candidates of every source in one order, best first; `ranked` maps a source to its ids, best first."""
+    scores: dict[int, float] = {}
+    best: dict[int, tuple[float, str]] = {}
+    for source, ids in ranked.items():
+        weight = SOURCE_WEIGHTS[source]
+        for rank, segment_id in enumerate(ids):
+            credit = weight / (RANK_OFFSET + rank + 1)
+            scores[segment_id] = scores.get(segment_id, 0.0) + credit
+            if segment_id not in best or credit > best[segment_id][0] or source == "exact":
+                best[segment_id] = (credit if source != "exact" else float("inf"), source)
+    for segment_id, value in (similarity or {}).items():
+        if segment_id in scores and value >= CONFIDENT_SIMILARITY:
+            scores[segment_id] += CONFIDENT_BONUS
+    order = sorted(scores, key=lambda segment_id: (-scores[segment_id], segment_id))
+    return [Fused(segment_id, round(scores[segment_id], 5), best[segment_id][1]) for segment_id in order]
