@@ -25,6 +25,7 @@ from app.ingest.embed import build_id, embed
 from app.search import search
 from app.semantic import encoder, load_vectors
 from app.text import normalize, words
+from bench.common import percentiles, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "tests" / "data" / "ranking_judged.json"
@@ -170,7 +171,16 @@ def evaluate() -> tuple[dict, dict]:
         }
         for key, by_system in scores.items()
     }
-    return table, {"dev": has_dev, "queries": len(judged)}
+    return table, {"dev": has_dev, "queries": len(judged), "segments": len(set(ids.values()))}
+
+
+def semantic_latency(queries: list[str]) -> dict[str, float]:
+    """Milliseconds to encode a query and find its nearest segments, each query once (the cache is not used)."""
+    db = CACHE / "kb.sqlite3"
+    vectors, chosen = load_vectors(db, build_id(db)), encoder()
+    assert vectors is not None and chosen is not None
+    times = [timed(lambda q=q: vectors.nearest(chosen.query(q), 200))[0] for q in queries]
+    return percentiles(times)
 
 
 def main() -> None:
@@ -188,6 +198,12 @@ def main() -> None:
                 continue
             cells = "  ".join(f"{row[name][0]:.2f} / {row[name][1]:.2f}" for name in SYSTEMS)
             print(f"{split:<8} {kind:<9} {row['app'][2]:>3}  {cells}")
+    queries = [q["query"] for q in json.loads(JUDGED.read_text(encoding="utf-8"))["queries"]]
+    latency = semantic_latency(queries)
+    print(
+        f"query embedding + nearest 200 of {facts['segments']:,} vectors, first time: p50 {latency['p50']} ms, "
+        f"p95 {latency['p95']} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ One line per term: the canonical form first, then its variants, separated by
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,30 @@ def aliases_version(path: Path | None = None) -> tuple[float, int] | None:
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size
+
+
+def forms_said_in(text: str, path: Path | None = None) -> list[str]:
+    """The other forms of every alias group one of whose forms the normalised text says.
+
+    Typed without quotes, `mixture of experts` is three words; this finds the group all the
+    same (MoE, 混合专家), and so does a question that contains `幻觉` (hallucination).
+    Latin forms must stand as whole words; Chinese ones need two characters or more.
+    """
+    path = path or ALIASES_FILE
+    if not path.exists():
+        return []
+    found: list[str] = []
+    for group in _groups(path, aliases_version(path)):
+        said = [form for form in group if _says(text, form)]
+        if said:
+            found += [form for form in group if form not in said and form not in found]
+    return found
+
+
+def _says(text: str, form: str) -> bool:
+    if form.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", text) is not None
+    return len(form) >= 2 and form in text
 
 
 def equivalents(term: str, path: Path | None = None) -> list[str]:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from app import semantic
 from app.models import TALK_KINDS
 from app.search import fusion, ranking
-from app.search.aliases import aliases_version
+from app.search.aliases import aliases_version, forms_said_in
 from app.search.filters import CorpusFacts, Restriction, corpus_facts, restrict
 from app.search.highlight import mark
 from app.search.query import Clause, Query, Term, parse_query
@@ -398,24 +398,27 @@ def _fused_window(
     """The best candidates of every source, in one order (see fusion.py)."""
     first = replace(page, limit=FUSED_DEPTH, offset=0)
     literal = _page(connection, facts, exact, first) if result.total else []
-    approximate = SearchResult(result.query, 0)
+    approximate, related = SearchResult(result.query, 0), SearchResult(result.query, 0)
     _add_approximate(connection, facts, approximate, exact, first)
+    _add_related(connection, facts, related, exact, first)
     words = _shared_words(result.query)
-    by_words = _word_candidates(connection, result.query, exact.restriction, words)
+    said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
+    by_words = _word_candidates(connection, result.query, exact.restriction, [*words, *said])
     similar = _semantic_candidates(connection, facts, result.query, exact.restriction)
     ranked = {
         "exact": [hit.segment_id for hit in literal],
         "approximate": [hit.segment_id for hit in approximate.hits],
+        "related": [hit.segment_id for hit in related.hits],
         "words": by_words,
         "semantic": [segment_id for segment_id, _ in similar],
     }
-    known = {hit.segment_id: hit for hit in [*approximate.hits, *literal]}
+    known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
     fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, dict(similar))
     if not any(item.found_by != "exact" for item in fused):
         return []  # nothing but literal matches: the literal listing is the ranking
     missing = [item.segment_id for item in fused if item.segment_id not in known]
     details = _segments(connection, missing) if missing else {}
-    marked = [*(t.text for t in result.query.positive_terms), *words]
+    marked = [*(t.text for t in result.query.positive_terms), *words, *said]
     hits = []
     for item in fused:
         hit = known.get(item.segment_id)
@@ -439,7 +442,8 @@ def _shared_words(query: Query) -> list[str]:
 
 def _word_candidates(connection: Connection, query: Query, restriction: Restriction, shared: list[str]) -> list[int]:
     """Segments holding some of the query's words, best BM25 first (rare words weigh more)."""
-    tokens = sorted({token for word in shared for token in words(word)})
+    # A word is its jieba tokens; a form of several words (skin law) is also looked for as a phrase.
+    tokens = sorted({token for word in shared for token in words(word)} | {w for w in shared if " " in w})
     if not tokens:
         return []
     where, params = _allowed(query, restriction)

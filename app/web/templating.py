@@ -32,6 +32,7 @@ templates.env.globals["method_labels"] = {
 templates.env.globals["how_found"] = {
     "words": "has some of the words",
     "semantic": "similar meaning",
+    "related": "has most of the words",
 }
 templates.env.filters["mark"] = mark
 

@@ -121,8 +121,8 @@ def test_a_question_finds_passages_with_its_content_words(connection):
     assert all(sum(w in normalize(h.text) for w in listed.related_words) >= 2 for h in listed.hits)
 
 
-def test_related_hits_follow_the_exact_ones(connection):
-    result = search(connection, "AGI 实现", limit=100)
+def test_in_programme_order_related_hits_follow_the_exact_ones(connection):
+    result = search(connection, "AGI 实现", limit=100, sort="programme")
     matches = [h.match for h in result.hits]
     assert matches == sorted(matches, key=lambda m: m != "exact")
     assert result.total == matches.count("exact")

@@ -94,4 +94,6 @@ def test_editing_the_alias_list_changes_the_next_search(connection, tmp_path, mo
     aliases.write_text("xyzzy | 智源研究院\n", encoding="utf-8")  # edited while the server runs
     result = search(connection, "xyzzy")
     assert {v.text for v in result.variants} == {"智源研究院"}
-    assert result.approximate_total and all("智源研究院" in normalize(h.text) for h in result.hits)
+    aliased = [h for h in result.hits if h.match == "alias"]
+    assert result.approximate_total and aliased and all("智源研究院" in normalize(h.text) for h in aliased)
+    assert not any("悟道" in normalize(h.text) and "智源研究院" not in normalize(h.text) for h in aliased)

@@ -1,0 +1,87 @@
+"""`python -m app embed`: vectors cached by text, published whole per build; search uses them when ready."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from app.db import read_only_engine
+from app.ingest import ingest
+from app.ingest.embed import build_id, embed
+from app.search import search
+from app.semantic import load_vectors, vectors_dir
+
+HEADING = "# 测试大会 - P1：机器人报告：王五 - 上传者 - BV1embed0000\n\n"
+TALK = HEADING + "机器人在工厂里搬运箱子。\n\n今天天气很好，我们去公园。\n"
+MORE = "# 测试大会 - P2：数据报告：赵六 - 上传者 - BV1embed0000\n\n数据飞轮让模型越来越好。\n"
+
+
+class CharacterBag:
+    """A stand-in encoder: a text's vector counts its characters, so texts sharing characters are close."""
+
+    name = "character-bag"
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(64, dtype=np.float32)
+        for char in text:
+            vector[hashlib.md5(char.encode()).digest()[0] % 64] += 1
+        return vector / (np.linalg.norm(vector) or 1)
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        self.encoded += texts
+        return np.stack([self._vector(t) for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TALK, encoding="utf-8")
+    db = tmp_path / "kb.sqlite3"
+    assert ingest(folder, db).ok
+    return folder, db
+
+
+def test_vectors_are_published_whole_and_computed_once(corpus):
+    folder, db = corpus
+    encoder = CharacterBag()
+    report = embed(db, encoder)
+    assert report.segments == report.encoded == 2
+    vectors = load_vectors(db, build_id(db))
+    assert vectors is not None and list(vectors.ids) == [1, 2] and vectors.vectors.shape == (2, 64)
+    assert embed(db, encoder).already_done and len(encoder.encoded) == 2
+
+
+def test_a_new_build_encodes_only_new_text_and_drops_old_vectors(corpus):
+    folder, db = corpus
+    encoder = CharacterBag()
+    embed(db, encoder)
+    old = vectors_dir(db, build_id(db))
+    (folder / "b.txt").write_text(MORE, encoding="utf-8")
+    assert ingest(folder, db).ok
+    report = embed(db, encoder)
+    assert report.segments == 3 and report.encoded == 1 and encoder.encoded[-1] == "数据飞轮让模型越来越好。"
+    assert not old.exists() and vectors_dir(db, build_id(db)).is_dir()
+
+
+def test_search_says_meaning_is_being_prepared_then_uses_the_vectors(corpus, monkeypatch):
+    folder, db = corpus
+    encoder = CharacterBag()
+    monkeypatch.setattr("app.semantic.encoder", lambda: encoder)
+    with read_only_engine(db).connect() as connection:
+        waiting = search(connection, "工厂 箱子")
+        assert waiting.embedding is not None and waiting.hits  # found by its words meanwhile
+    embed(db, encoder)
+    with read_only_engine(db).connect() as connection:  # a new engine: as after the server notices the files
+        ready = search(connection, "在工厂里搬箱子的机器人")
+    assert ready.embedding is None and ready.total == 0
+    assert ready.hits[0].text == "机器人在工厂里搬运箱子。" and ready.hits[0].match in ("semantic", "words", "related")
+    assert any(hit.match == "semantic" for hit in ready.hits)

@@ -1,0 +1,26 @@
+"""One ranking over the candidates of every source (pure)."""
+
+from __future__ import annotations
+
+from app.search.fusion import fuse
+
+
+def test_a_passage_found_by_several_sources_passes_one_found_by_one():
+    fused = fuse({"exact": [1, 2], "semantic": [3, 2], "words": [2, 4]})
+    assert fused[0].segment_id == 2 and fused[0].found_by == "exact"
+
+
+def test_a_close_meaning_can_pass_a_weak_literal_match():
+    literal = list(range(100, 140))  # forty literal matches; the last is weak
+    fused = fuse({"exact": literal, "semantic": [7, 139], "words": [7]})
+    order = [item.segment_id for item in fused]
+    assert order.index(7) < order.index(139) < order.index(138)
+    assert {item.found_by for item in fused if item.segment_id == 7} == {"words"}
+
+
+def test_neighbours_of_strong_candidates_rise():
+    without = [item.segment_id for item in fuse({"semantic": [50, 80, 10], "words": [30]})]
+    assert without.index(80) < without.index(10)
+    with_neighbour = fuse({"semantic": [50, 80, 10], "words": [11]})
+    order = [item.segment_id for item in with_neighbour]
+    assert order.index(10) < order.index(80)  # 10 sits next to 11, which words found too
