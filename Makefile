@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install chromium run ingest test screenshots lint format bench clean
+.PHONY: install chromium run ingest embed test screenshots lint format bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ chromium:
 
 ingest: install
 	$(PY) -m app ingest
+
+# Meaning-based search: `serve` also starts this in the background when vectors are missing.
+embed: install
+	$(PY) -m app embed
 
 run: ingest
 	$(PY) -m app serve

@@ -91,10 +91,12 @@ def search_page(
     shown = max(result.ranked, result.total + (result.approximate_total or 0) + result.related_total)
     pages_total = min(config.MAX_PAGE, ceil(shown / config.PAGE_SIZE))
 
-    def page_url(number: int, *, sort: str = sort, drop: str | None = None, add: dict | None = None) -> str:
+    def page_url(
+        number: int, *, sort: str = sort, mode: str = options.mode, drop: str | None = None, add: dict | None = None
+    ) -> str:
         kept = {k: v for k, v in {**active, **(add or {})}.items() if k != drop}
-        mode = {"mode": options.mode} if options.mode != "all" else {}
-        return "/search?" + urlencode({"q": q, **kept, "sort": sort, **mode, "page": number})
+        chosen = {"mode": mode} if mode != "all" else {}
+        return "/search?" + urlencode({"q": q, **kept, "sort": sort, **chosen, "page": number})
 
     return templates.TemplateResponse(
         request,
@@ -107,6 +109,7 @@ def search_page(
             "page_url": page_url,
             "filters": active,
             "sort": sort,
+            "mode": options.mode,
             "ranked_on_page": max(0, min(len(result.hits), result.ranked - offset)),
             "talks": corpus_facts(session.connection()).talks,  # event and forum of each hit's talk
         },

@@ -195,3 +195,13 @@ def test_a_filter_that_can_match_nothing_says_why(client):
     many = client.get("/api/search", params={"q": " ".join(f"w{i}" for i in range(20))}).json()
     assert "4 more were ignored" in many["warnings"][0]
     assert client.get("/api/search", params={"q": "模型"}).json()["warnings"] == []
+
+
+def test_literal_mode_lists_only_segments_with_every_term(client):
+    page = client.get("/search", params={"q": "大模型会不会取代程序员"}).text
+    assert "every term only" in page and "mode=literal" in page
+    api = client.get("/api/search", params={"q": "大模型会不会取代程序员", "mode": "literal"}).json()
+    assert api["total"] == 0 and api["results"] == [] and api["ranked"] == 0
+    literal = client.get("/api/search", params={"q": "幻觉 安全", "mode": "literal", "limit": 100}).json()
+    assert literal["results"] and all(hit["match"] == "exact" for hit in literal["results"])
+    assert len(literal["results"]) == literal["total"]
