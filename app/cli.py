@@ -1,4 +1,4 @@
-"""`python -m app ingest [DIR] [--db PATH]` and `python -m app serve`."""
+"""`python -m app ingest [DIR] [--db PATH]`, `python -m app embed` and `python -m app serve` (also `talks-kb`)."""
 
 from __future__ import annotations
 

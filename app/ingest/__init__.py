@@ -1,4 +1,4 @@
-"""Stage 1: transcript files → parsed talks → prepared segments → the published database."""
+"""Ingest: transcript files → parsed talks → prepared segments → the published database (uses speakers)."""
 
 from app.ingest.sync import ingest
 

@@ -1,4 +1,4 @@
-"""Stage 3: query → literal matches and variants → one ranking → hits, facets, suggestions."""
+"""Search: query → literal matches, variants, shared words, meaning → one ranking → hits and facets."""
 
 from app.search.engine import search
 

@@ -1,4 +1,4 @@
-"""Known equivalents of terms, from the user-editable list `data/aliases.txt`.
+"""Known equivalents of terms, from the user-editable list aliases.txt (in KB_DATA_DIR).
 
 One line per term: the canonical form first, then its variants, separated by
 ` | ` (`mixture of experts | MoE | 混合专家`). Misheard forms (skin law), translations

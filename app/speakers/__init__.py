@@ -1,1 +1,1 @@
-"""Stage 2: who speaks: the kind of each talk, sub-talks of forum recordings, panel turns (pure)."""
+"""Who speaks: the kind of each talk, sub-talks of forum recordings, panel turns (pure; ingest calls it)."""

@@ -1,1 +1,1 @@
-"""Stage 4: the FastAPI app: HTML pages, the JSON API, downloads and error pages."""
+"""Web: the FastAPI app: HTML pages, the JSON API, downloads and error pages."""
