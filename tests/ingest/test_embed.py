@@ -85,3 +85,17 @@ def test_search_says_meaning_is_being_prepared_then_uses_the_vectors(corpus, mon
     assert ready.embedding is None and ready.total == 0
     assert ready.hits[0].text == "机器人在工厂里搬运箱子。" and ready.hits[0].match in ("semantic", "words", "related")
     assert any(hit.match == "semantic" for hit in ready.hits)
+
+
+def test_the_search_page_says_meaning_is_still_being_prepared(corpus, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from app.db import Database
+    from app.web.app import create_app
+
+    folder, db = corpus
+    encoder = CharacterBag()
+    monkeypatch.setattr("app.semantic.encoder", lambda: encoder)
+    client = TestClient(create_app(Database(db)))
+    assert "Meaning-based results are still being prepared" in client.get("/search", params={"q": "箱子"}).text
+    assert client.get("/api/search", params={"q": "箱子"}).json()["meaning_ready"] is False
