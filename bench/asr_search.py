@@ -28,6 +28,9 @@ def _bare(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
+VARIANT_MATCHES = ("alias", "sounds_like", "fuzzy")
+
+
 def evaluate() -> dict:
     connection = bundled_connection()
     by_category: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
@@ -36,9 +39,10 @@ def evaluate() -> dict:
         canonical = normalize(entry["canonical"])
         variants = {normalize(v) for v in entry["variants"]} - {canonical}
         query = f'"{entry["canonical"]}"'
-        first = search(connection, query, limit=PAGE)
-        approximate = search(connection, query, limit=PAGE, offset=first.total).hits if first.total else first.hits
-        approximate = [h for h in approximate if h.match not in ("exact", "related")]
+        # The literal matches by relevance, then the variant tier's first page (programme order lists the tiers).
+        first = search(connection, query, limit=PAGE, mode="literal")
+        after = search(connection, query, limit=PAGE, offset=first.total, sort="programme")
+        approximate = [h for h in after.hits if h.match in VARIANT_MATCHES]
         texts = [_bare(normalize(h.text)) for h in first.hits + approximate]
         found = {v for v in variants if any(_bare(v) in text for text in texts)}
         relevant = sum(
