@@ -62,11 +62,10 @@ def embed(db_path: Path, encoder: Encoder, progress: Callable[[int, int], None] 
     build = build_id(db_path)
     target = vectors_dir(db_path, build)
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+        if target.is_dir():  # every `serve` asks: answer without reading the texts
+            return EmbedReport(connection.execute("SELECT count(*) FROM segment").fetchone()[0], already_done=True)
         rows = connection.execute("SELECT id, text FROM segment ORDER BY id").fetchall()
     report = EmbedReport(segments=len(rows))
-    if target.is_dir():
-        report.already_done = True
-        return report
     with closing(sqlite3.connect(cache_file(db_path))) as cache:
         cache.execute("CREATE TABLE IF NOT EXISTS vector (key BLOB PRIMARY KEY, value BLOB)")
         keys = [_key(encoder.name, text) for _, text in rows]

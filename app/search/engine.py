@@ -1,14 +1,15 @@
 """Query → matching segments → ranking → page of hits, facets and suggestions.
 
-Matching is exact: a segment matches when its normalised text contains every
+Literal matching is exact: a segment matches when its normalised text contains every
 term as a substring. Two indexes make that fast without a table scan: a trigram
 index answers terms of three characters or more, a one-token-per-character
-index answers shorter ones. Ranking is BM25 over jieba tokens, refined for the
-top candidates by the features in `ranking.py`.
+index answers shorter ones. They are ranked by BM25 over jieba tokens, refined for
+the top candidates by the features in `ranking.py`. `total` counts them only.
 
-When the exact matches run out, a second tier of "related" segments follows:
-those containing most of the meaningful words of the query (a question typed in
-plain Chinese rarely occurs verbatim). `total` counts exact matches only.
+In relevance order the first results are one ranking (fusion.py) of those and of the
+other sources: variants of a term, the related tier (most of the query's content words),
+segments sharing some of its words, and segments close in meaning. After that window,
+and in programme order, the literal matches follow, then the variant and related tiers.
 """
 
 from __future__ import annotations
@@ -580,9 +581,7 @@ def _add_related(
     connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
 ) -> None:
     """Append segments holding most of the query's meaningful words, after the exact ones."""
-    related_words: list[str] = []
-    for term in result.query.positive_terms:
-        related_words += [w for w in meaningful_words(term.text) if w not in related_words]
+    related_words = _shared_words(result.query)
     if len(related_words) < 2:
         return
     needed = max(2, ceil(len(related_words) / 2))

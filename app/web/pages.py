@@ -77,17 +77,17 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=config.MAX_PAGE)] = 1,
 ) -> Response:
     filters, sort = options.filters, options.sort
+    offset = (page - 1) * config.PAGE_SIZE
     result = search(
         session.connection(),
         q,
         limit=config.PAGE_SIZE,
-        offset=(page - 1) * config.PAGE_SIZE,
+        offset=offset,
         filters=filters,
         sort=sort,
         mode=options.mode,
     )
     active = {k: v for k, v in filters.items() if v}
-    offset = (page - 1) * config.PAGE_SIZE
     shown = max(result.ranked, result.total + (result.approximate_total or 0) + result.related_total)
     pages_total = min(config.MAX_PAGE, ceil(shown / config.PAGE_SIZE))
 
