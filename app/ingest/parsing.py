@@ -14,6 +14,7 @@ from datetime import date
 from app.config import MAX_HEADING_CHARS, MAX_PARAGRAPH_CHARS
 from app.lexicon import HAN
 from app.people import Person, looks_like_person, normalize_name
+from app.text import common_word_frequency
 
 # Roles as they are written in headings, mapped to the role names we store.
 ROLE_WORDS: dict[str, str] = {
@@ -62,7 +63,13 @@ SESSION_WORDS = frozenset(
 _SESSION_PATTERN = re.compile(r"^(环节|第.{1,3}环节|session\s*|part\s*)\s*\d*$", re.IGNORECASE)
 
 _BVID = re.compile(r"^BV[0-9A-Za-z]{10}$")
-_PART = re.compile(r"^[Pp](\d+)\s*[：:]\s*(.*)$", re.DOTALL)
+# A YouTube id: eleven URL-safe characters, with a digit, `-` or `_` so that a word is none.
+_YOUTUBE_ID = re.compile(r"^(?=[\w-]*[\d_-])[A-Za-z0-9_-]{11}$")
+# A Bilibili id glued to the end of a title, as video downloaders write it: `… -BV1k9pAzpE8S_p3-`.
+_GLUED_BVID = re.compile(r"\s*-?(BV[0-9A-Za-z]{10})(?:_[pP](\d+))?-?\s*$")
+_PART = re.compile(r"^[Pp](\d+)\s*(?:[：:]\s*(.*))?$", re.DOTALL)
+# `Conference 2024 p03 P03_Closing_Remarks`: a part number inside the text, the title after it.
+_INLINE_PART = re.compile(r"^(.*?)\s+[Pp](\d{1,3})\s+(?:[Pp]\d{1,3}[_\s]+)?(.+)$", re.DOTALL)
 _DATE_PREFIX = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:-|\s|：|$)\s*(.*)$", re.DOTALL)
 _TRAILING_PARENS = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 _IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\(\s*(\S+?)\s*\)$")
@@ -117,13 +124,25 @@ def _heading_person(token: str) -> bool:
     return token.lower() not in SESSION_WORDS and token not in ROLE_WORDS and looks_like_person(token)
 
 
+def _unlisted_name(token: str) -> bool:
+    """A name whose surname is not in our list (东昱晓): two or three Han characters that are no word jieba knows."""
+    name = normalize_name(token)
+    return bool(_SHORT_HAN.match(name)) and common_word_frequency(name) == 0 and not _is_session_word(name)
+
+
 def _is_session_word(token: str) -> bool:
     return token.lower() in SESSION_WORDS or bool(_SESSION_PATTERN.match(token))
 
 
+_ROLE_ALTERNATION = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+_SHORT_HAN = re.compile(f"^[{HAN}]{{2,3}}$")
+
+
 def _split_talk_block(block: str) -> list[str]:
-    """Split on `-` (not inside a word like GPT-4), `;` and `：` (not an English title's `： `)."""
-    pieces = re.split(r"(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])|;|；|：(?!\s)", block)
+    """Split on `-` (not inside a word like GPT-4), `;`, `：` (not an English title's `： `) and `、` before a role."""
+    pieces = re.split(
+        rf"(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])|;|；|：(?!\s)|\s*、\s*(?=(?:{_ROLE_ALTERNATION})(?:[：:\-]|$))", block
+    )
     return [p.strip() for p in pieces if p and p.strip()]
 
 
@@ -131,17 +150,25 @@ def _parse_talk_block(block: str, heading: Heading) -> None:
     """Fill title, session and people from the part after `P7：`."""
     role: str | None = None
     labels: list[list[str]] = []  # [label, value or ""]
-    plain_title: str | None = None
+    title_pieces: list[str] = []  # a title the separators cut apart (八卦炉-面向…软件) is joined again
     seen_content = False
-    for token in _split_talk_block(block):
-        if token in ROLE_WORDS:
-            role = ROLE_WORDS[token]
+    previous_role_word: str | None = None
+    tokens = _split_talk_block(block)
+    for index, token in enumerate(tokens):
+        if token in ROLE_WORDS or (previous_role_word and previous_role_word + token in ROLE_WORDS):
+            joined = (previous_role_word or "") + token  # 主讲-嘉宾 is one role, 主讲嘉宾
+            role = ROLE_WORDS.get(joined, ROLE_WORDS.get(token))
+            previous_role_word = token
             continue
+        previous_role_word = None
         if _is_session_word(token):
             labels.append([token, ""])
             seen_content = True
             continue
-        if _heading_person(token) and (role is not None or seen_content):
+        last_after_title = index == len(tokens) - 1 and bool(title_pieces) and not labels
+        if (_heading_person(token) and (role is not None or seen_content)) or (
+            (role is not None or last_after_title) and _unlisted_name(token)
+        ):
             person = Person(normalize_name(token), role or "speaker")
             if person not in heading.people:
                 heading.people.append(person)
@@ -149,8 +176,9 @@ def _parse_talk_block(block: str, heading: Heading) -> None:
         if labels and not labels[-1][1]:
             labels[-1][1] = token
         else:
-            plain_title = token
+            title_pieces.append(token)
         seen_content = True
+    plain_title = "-".join(title_pieces) or None
     title_label = None
     if labels and labels[-1][1]:
         heading.title, title_label = labels[-1][1], len(labels) - 1
@@ -165,27 +193,62 @@ def _parse_talk_block(block: str, heading: Heading) -> None:
     heading.title = re.sub(r"：\s", ": ", heading.title).strip()
 
 
+def _take_video_id(fields: list[str], heading: Heading) -> int | None:
+    """Pop the video id from the last field (Bilibili or YouTube); returns a part number glued to it (`_p3`)."""
+    if not fields:
+        return None
+    if _BVID.match(fields[-1]) or _YOUTUBE_ID.match(fields[-1]):
+        heading.video_id = fields.pop()
+        return None
+    glued = _GLUED_BVID.search(fields[-1])
+    if glued and glued.start() > 0:
+        heading.video_id = glued.group(1)
+        fields[-1] = fields[-1][: glued.start()].strip()
+        return int(glued.group(2)) if glued.group(2) else None
+    return None
+
+
+def _is_uploader(field: str) -> bool:
+    """Without a video id, a last field is the uploader unless it names a role or has a Chinese name's shape."""
+    return not re.search(_ROLE_ALTERNATION, field) and not (looks_like_person(field) and _SHORT_HAN.match(field))
+
+
+def _parse_inline_part(text: str, heading: Heading) -> bool:
+    """`Learning On Graphs Conference 2024 p03 P03_Closing_Remarks`: event, part and an underscored title."""
+    match = _INLINE_PART.match(text)
+    if not match:
+        return False
+    heading.event = match.group(1).strip() or None
+    heading.part = int(match.group(2))
+    title = match.group(3).strip()
+    heading.title = title.replace("_", " ") if " " not in title else title
+    return True
+
+
 def parse_heading(text: str) -> Heading:
     """Parse the text of a `# ` line (without the `# `).
 
-    Top level: `EVENT[-FORUM] - P{n}：TALK - UPLOADER - BVID`, fields split on ` - `.
-    Every part is optional; what is missing stays None and the whole text becomes the title.
+    Top level: `EVENT[-FORUM] - P{n}：TALK - UPLOADER - VIDEO_ID`, fields split on ` - `;
+    also `EVENT p03 P03_Title -BVID_p3-` as downloaded from a playlist. Every part is
+    optional; what is missing stays None and the rest of the text becomes the title.
     """
     raw = text.strip()
     heading = Heading(raw=raw)
     fields = [f.strip() for f in raw.split(" - ")]
-    if fields and _BVID.match(fields[-1]):
-        heading.video_id = fields.pop()
+    glued_part = _take_video_id(fields, heading)
     part_index = next((i for i, f in enumerate(fields) if _PART.match(f)), None)
     if part_index is None:
-        heading.title = raw
+        rest = " - ".join(fields) or raw
+        if not _parse_inline_part(rest, heading):
+            heading.title = rest
+        heading.part = heading.part if heading.part is not None else glued_part
         return heading
-    if heading.video_id and len(fields) - part_index > 1:
+    if len(fields) - part_index > 1 and (heading.video_id or _is_uploader(fields[-1])):
         heading.uploader = fields.pop()
     match = _PART.match(" - ".join(fields[part_index:]))
     assert match is not None
     heading.part = int(match.group(1))
-    talk_block = match.group(2).strip()
+    talk_block = (match.group(2) or "").strip()
 
     event_block = _TRAILING_PARENS.sub("", " - ".join(fields[:part_index])).strip()
     if "-" in event_block:
@@ -208,7 +271,7 @@ def parse_heading(text: str) -> Heading:
         return heading
     _parse_talk_block(talk_block, heading)
     if not heading.title:
-        heading.title = talk_block or raw
+        heading.title = talk_block or heading.forum or heading.event or raw
     if heading.forum is None:
         heading.forum = heading.title
     return heading

@@ -31,11 +31,20 @@ class TalkSummary:
     speakers: list[Participant]
 
     @property
-    def video_url(self) -> str | None:
+    def video_site(self) -> str | None:
+        """Where the recording lives: Bilibili ids start with BV, other ids are YouTube's."""
         if not self.talk.video_id:
             return None
-        part = f"?p={self.talk.part}" if self.talk.part is not None else ""
-        return f"https://www.bilibili.com/video/{self.talk.video_id}{part}"
+        return "Bilibili" if self.talk.video_id.startswith("BV") else "YouTube"
+
+    @property
+    def video_url(self) -> str | None:
+        if self.video_site == "Bilibili":
+            part = f"?p={self.talk.part}" if self.talk.part is not None else ""
+            return f"https://www.bilibili.com/video/{self.talk.video_id}{part}"
+        if self.video_site == "YouTube":
+            return f"https://www.youtube.com/watch?v={self.talk.video_id}"
+        return None
 
 
 @dataclass

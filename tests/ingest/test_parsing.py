@@ -194,6 +194,59 @@ def test_roles_not_in_the_bundled_files(raw, people):
     assert [(p.name, p.role) for p in parse_heading(raw).people] == people
 
 
+@pytest.mark.parametrize(
+    "raw,title,people",
+    [
+        (  # a role cut by a dash, a name with inner spaces before 、 and a second role
+            "某大会-某论坛 - P3：意识的神经机制-主讲-嘉宾：刘 嘉 、提问嘉宾：罗欢 - 上传者 - BV1234567890",
+            "意识的神经机制",
+            [("刘嘉", "speaker"), ("罗欢", "questioner")],
+        ),
+        (  # two roles joined by 、
+            "某大会-某论坛 - P4：可计算的自控感-主讲嘉宾：朱露莎、提问嘉宾：吴思 - 上传者 - BV1234567890",
+            "可计算的自控感",
+            [("朱露莎", "speaker"), ("吴思", "questioner")],
+        ),
+        (  # an unbalanced opening quote; the title's own dashes stay, the name comes after the last one
+            "某大会-某论坛 - P4：介绍“行业数据集-场景应用创新计划-南新生 - 上传者 - BV1234567890",
+            "介绍“行业数据集-场景应用创新计划",
+            [("南新生", "speaker")],
+        ),
+        (  # a surname outside our list, after a doubled dash
+            "某大会-某论坛 - P3：理解与探索大模型能力涌现--东昱晓- - 上传者 - BV1234567890",
+            "理解与探索大模型能力涌现",
+            [("东昱晓", "speaker")],
+        ),
+    ],
+)
+def test_heading_people_in_other_grammars(raw, title, people):
+    heading = parse_heading(raw)
+    assert heading.title == title
+    assert [(p.name, p.role) for p in heading.people] == people
+
+
+@pytest.mark.parametrize(
+    "raw,event,part,title,uploader,video_id",
+    [
+        ("2023某大会-AI开源论坛 - P1 - 上传者 - BV1jo4y1K74N", "2023某大会", 1, "AI开源论坛", "上传者", "BV1jo4y1K74N"),
+        ("NeurIPS 2024 - P2：Scaling Laws：Jane Doe - Some Channel - dQw4w9WgXcQ", "NeurIPS 2024", 2, "Scaling Laws", "Some Channel", "dQw4w9WgXcQ"),
+        ("NeurIPS 2024 - P2：Scaling Laws：Jane Doe - 某频道", "NeurIPS 2024", 2, "Scaling Laws", "某频道", None),
+        (
+            "Learning On Graphs Conference 2024 p08 P08_Closing_Remarks -BV1k9pAzpE8S_p8-",
+            "Learning On Graphs Conference 2024",
+            8,
+            "Closing Remarks",
+            None,
+            "BV1k9pAzpE8S",
+        ),
+    ],
+)
+def test_headings_from_other_sources(raw, event, part, title, uploader, video_id):
+    heading = parse_heading(raw)
+    assert (heading.event, heading.part, heading.title) == (event, part, title)
+    assert (heading.uploader, heading.video_id) == (uploader, video_id)
+
+
 def test_heading_without_video_id_or_part_keeps_its_text_as_title():
     heading = parse_heading("My own notes on a talk")
     assert heading.title == "My own notes on a talk"
