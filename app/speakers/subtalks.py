@@ -58,6 +58,7 @@ class SubTalk:
 
 @dataclass(frozen=True)
 class _Handover:
+    paragraph: int  # index of the paragraph holding the hand-over
     segment: int
     score: int
     starts_inside: bool
@@ -95,7 +96,7 @@ def _score_cue(paragraphs: list[str], index: int) -> _Handover | None:
     thanked = bool(THANKS_FOR_TALK.search(recent))
     video = VIDEO.search(text)
     if video and (thanked or index < 10) and following:
-        return _Handover(index + 2, MIN_SCORE, False, text[video.start() :], "video")
+        return _Handover(index, index + 2, MIN_SCORE, False, text[video.start() :], "video")
     best: _Handover | None = None
     for clause, end, strength in _invitations(text):
         remainder = text[end:].strip(" ，,。")
@@ -107,40 +108,124 @@ def _score_cue(paragraphs: list[str], index: int) -> _Handover | None:
         if HOST_HANDOVER.search(clause) and not PANEL_CUE.search(clause):
             score -= 2  # the microphone passes to another host, not to a speaker
         if best is None or score > best.score:
-            best = _Handover(index + 1 if inside else index + 2, score, inside, clause, "talk", greeted)
+            best = _Handover(index, index + 1 if inside else index + 2, score, inside, clause, "talk", greeted)
     return best
 
 
 # A lookahead, so that overlapping candidates are all tried: 嘉宾张鹏老师 → 宾张鹏?, 张鹏 ✓
 NAME_BEFORE_TITLE = re.compile(
-    f"(?=([{HAN}]{{2,3}}?)(?:{'|'.join(t for t in OFFICE_TITLES + PERSON_TITLES if len(t) > 1)}))"
+    f"(?=([{HAN}]{{2,3}}?)({'|'.join(t for t in OFFICE_TITLES + PERSON_TITLES if len(t) > 1)}))"
 )
+# Titles after which three Han characters are a name even when we do not list the surname (妙义书先生).
+FORMAL_TITLES = frozenset({"先生", "女士", "教授", "博士", "院士"})
+LATIN_NAME_BEFORE_TITLE = re.compile(r"([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+){0,3})\s*(?:教授|博士|先生|女士|老师)")
+# A name said right after its bearer's office, before the hand-over goes on (总经理王维强带来…).
+TITLE_BEFORE_NAME = re.compile(
+    f"(?:{'|'.join(OFFICE_TITLES)}|负责人|创始人|合伙人|院长|主任|教授|研究员)([{HAN}]{{2,3}}?)"
+    r"(?=带来|为我们|为大家|给我们|给大家|上台|发表|分享|做|[，。,]|$)"
+)
+# Characters that start a phrase far more often than a name (这个顾总 is no 这个顾).
+NOT_NAME_START = frozenset("这那的是和与在对请由有给让被把也都就")
+SURNAME_AND_TITLE = re.compile(f"([{HAN}])(?:{'|'.join(PERSON_TITLES)})")
+# 由…乐园老师主持 / 主持人是…江金玲女士: who moderates a panel the host announces.
+MODERATOR = re.compile(r"由(?:来自)?([^，。]{2,40}?)(?:来|进行)?主持|主持人(?:是|为)([^。]{2,40})")
+INTRO_PARAGRAPHS = 3  # paragraphs before a hand-over in which the host may introduce the speaker
 
 
-def _plausible_name(word: str) -> bool:
+def _plausible_name(word: str, title: str | None = None) -> bool:
     """A person's name as heard: shaped like one, not a common word (谢谢, 顾问), not 张老师 or 应用部."""
-    if not looks_like_person(word) or re.search(r"(?:老师|总|博士|部|院|所|局|司|室|会|组|系|中心)$", word):
+    if re.search(r"(?:老师|总|博士|部|院|所|局|司|室|会|组|系|中心)$", word) or word[0] in NOT_NAME_START:
+        return False
+    listed = looks_like_person(word)
+    if not listed and not (title in FORMAL_TITLES and re.fullmatch(f"[{HAN}]{{3}}", word)):
         return False
     return common_word_frequency(word) < ORDINARY_WORD_FREQUENCY
 
 
-def _speaker_in(clause: str) -> tuple[str | None, str | None]:
-    """(name, affiliation) from an invitation: 有请上海人工智能实验室青年科学家白磊博士 → 白磊, 上海…科学家."""
-    after = INVITATION.split(clause, maxsplit=1)[-1]
-    tagged, position = [], 0
-    for word, flag in jieba.posseg.cut(after):
-        if flag == "nr":
+def _name_candidates(text: str) -> list[tuple[int, str, int]]:
+    """(position, name, strength) of each person named in a host's words, in order of position.
+
+    Strength 2: a name next to a title (周博文主任, 总经理王维强) whose ends fall on word
+    boundaries (not 高级副 in 高级副总裁); 1: only jieba's person-name tag.
+    """
+    tagged, position, bounds = [], 0, {0}
+    for word, flag in jieba.posseg.cut(text):
+        if flag == "nr" and _plausible_name(word):
             tagged.append((position, word))
         position += len(word)
-    # jieba's person-name tags first; a name right before a title (周博文主任) when it tags none
-    before_title = [(m.start(1), m.group(1)) for m in NAME_BEFORE_TITLE.finditer(after)]
-    for start, name in [*tagged, *before_title]:
-        if _plausible_name(name):
-            last_clause = re.split(r"[，,]", after[:start])[-1]
-            affiliation = re.sub(r"^(?:也是|我们|这个|的|是|呃|啊)+", "", last_clause).strip("。、 的")
-            return name, affiliation if len(affiliation) >= 4 else None
-    latin = re.search(r"([A-Za-z][A-Za-z .'-]{2,40}?)\s*(?:教授|博士|先生|女士|老师)", after)
-    return (latin.group(1).strip(), None) if latin else (None, None)
+        bounds.add(position)
+    found = {start: (name, 1) for start, name in tagged}
+    for match in NAME_BEFORE_TITLE.finditer(text):
+        start, name, title = match.start(1), match.group(1), match.group(2)
+        if start in bounds and start + len(name) in bounds and _plausible_name(name, title):
+            found[start] = (name, 2)
+    for match in TITLE_BEFORE_NAME.finditer(text):
+        name = match.group(1)
+        if looks_like_person(name) and name[0] not in NOT_NAME_START:
+            found[match.start(1)] = (name, 2)  # after an office it may be a famous name jieba knows well (韩寒)
+    for match in LATIN_NAME_BEFORE_TITLE.finditer(text):
+        found[match.start(1)] = (match.group(1), 2)
+    return [(start, name, strength) for start, (name, strength) in sorted(found.items())]
+
+
+def _affiliation_before(text: str, start: int) -> str | None:
+    last_clause = re.split(r"[，,。]", text[:start])[-1]
+    affiliation = re.sub(r"^(?:也是|我们|这个|的|是|呃|啊|欢迎|有请|来自)+", "", last_clause).strip("。、 的")
+    return affiliation if len(affiliation) >= 4 else None
+
+
+def _speaker_in(intro: str, clause: str) -> tuple[str | None, str | None]:
+    """(name, affiliation) of the person a hand-over gives the floor to.
+
+    The invitation itself names them (有请上海人工智能实验室青年科学家白磊博士 → 白磊), or
+    the host introduced them just before (第一位演讲嘉宾是一汽的刘斌先生…大家掌声欢迎);
+    a panel's speaker is its moderator (由倚天资本的乐园老师主持).
+    """
+    if PANEL_CUE.search(clause) or PANEL_CUE.search(intro):
+        for match in MODERATOR.finditer(intro + clause):
+            said = match.group(1) or match.group(2)
+            named = _name_candidates(said)
+            if named:
+                start, name, _ = named[-1]
+                return name, _affiliation_before(said, start)
+            bare = re.search(f"([{HAN}]{{2,3}})(?:老师|女士|先生|博士|教授)", said.split("的")[-1])
+            if bare:
+                return bare.group(1), _affiliation_before(said, said.rfind(bare.group(1)))
+    after = INVITATION.split(clause, maxsplit=1)[-1]
+    named = _name_candidates(after)
+    if named:
+        start, name, _ = max(named, key=lambda candidate: (candidate[2], -candidate[0]))
+        return name, _affiliation_before(after, start)
+    thanked = list(THANKS_FOR_TALK.finditer(intro))
+    introduction = intro[thanked[-1].end() :] if thanked else intro  # not the speaker just thanked
+    named = _name_candidates(introduction)
+    if not named:
+        return None, None
+    # The invitation calls them by surname and title (顾维灏博士 … 有请顾博士): the one of that surname;
+    # when nobody introduced has it, the introduction was of someone else.
+    # Otherwise the one the host names with a title and keeps calling by surname and title (刘总).
+    called = {match.group(1) for match in SURNAME_AND_TITLE.finditer(clause)}
+    if called:
+        named = [candidate for candidate in named if candidate[1][0] in called]
+    if not named:
+        return None, None
+    later = introduction + clause
+
+    def evidence(candidate: tuple[int, str, int]) -> tuple[int, int, int]:
+        start, name, strength = candidate
+        recalled = sum(1 for m in SURNAME_AND_TITLE.finditer(later, start + len(name)) if m.group(1) == name[0])
+        return strength, recalled, start  # the last one introduced, right before the invitation
+
+    start, name, _ = max(named, key=evidence)
+    return name, _affiliation_before(introduction, start)
+
+
+def _introduction(paragraphs: list[str], cue: _Handover, previous: _Handover | None) -> str:
+    """The host's words before a hand-over's invitation, back to the previous speaker's start at most."""
+    first = max(cue.paragraph - INTRO_PARAGRAPHS, previous.segment if previous else 0)
+    before = paragraphs[first : cue.paragraph]
+    own = paragraphs[cue.paragraph]
+    return "".join([*before, own[: max(0, own.find(cue.clause))]])
 
 
 def _topic_in(text: str) -> str | None:
@@ -172,10 +257,13 @@ def detect_subtalks(paragraphs: list[str]) -> list[SubTalk]:
             continue
         chosen.append(cue)
     chapters = [SubTalk(1, "opening", None, None, None, paragraphs[0][:60], 1.0)]
-    for cue in chosen:
+    for previous, cue in zip([None, *chosen], chosen, strict=False):
         if cue.segment <= 1 or cue.segment > len(paragraphs):
             continue
-        speaker, affiliation = _speaker_in(cue.clause) if cue.kind == "talk" else (None, None)
+        if cue.kind == "talk":
+            speaker, affiliation = _speaker_in(_introduction(paragraphs, cue, previous), cue.clause)
+        else:
+            speaker, affiliation = None, None
         start_text = paragraphs[cue.segment - 1]
         topic = _topic_in(cue.clause) or _topic_in(start_text[:120])
         confidence = round(min(0.95, 0.4 + 0.08 * cue.score), 2)

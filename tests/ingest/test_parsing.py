@@ -229,7 +229,14 @@ def test_heading_people_in_other_grammars(raw, title, people):
     "raw,event,part,title,uploader,video_id",
     [
         ("2023某大会-AI开源论坛 - P1 - 上传者 - BV1jo4y1K74N", "2023某大会", 1, "AI开源论坛", "上传者", "BV1jo4y1K74N"),
-        ("NeurIPS 2024 - P2：Scaling Laws：Jane Doe - Some Channel - dQw4w9WgXcQ", "NeurIPS 2024", 2, "Scaling Laws", "Some Channel", "dQw4w9WgXcQ"),
+        (
+            "NeurIPS 2024 - P2：Scaling Laws：Jane Doe - Some Channel - dQw4w9WgXcQ",
+            "NeurIPS 2024",
+            2,
+            "Scaling Laws",
+            "Some Channel",
+            "dQw4w9WgXcQ",
+        ),
         ("NeurIPS 2024 - P2：Scaling Laws：Jane Doe - 某频道", "NeurIPS 2024", 2, "Scaling Laws", "某频道", None),
         (
             "Learning On Graphs Conference 2024 p08 P08_Closing_Remarks -BV1k9pAzpE8S_p8-",
