@@ -62,20 +62,36 @@ def talk_kind(heading: Billing, subtalks: list[SubTalk]) -> str:
 
 
 def _forum_speakers(paragraphs: list[str], subtalks: list[SubTalk]) -> list[SegmentSpeaker]:
-    """Each subtalk's segments belong to the speaker the host introduced, except the hand-over at its end."""
+    """Each subtalk's segments belong to the speaker the host introduced, except the hand-over at its end.
+
+    A panel inside the forum is attributed turn by turn, its moderator as host and
+    the panelists the hand-over listed (or, when it listed none, those learned from the text).
+    """
     speakers = [UNKNOWN] * len(paragraphs)
     bounds = [c.start for c in subtalks[1:]] + [len(paragraphs) + 1]
     for subtalk, end in zip(subtalks, bounds, strict=False):
-        if not subtalk.speaker or subtalk.kind != "talk":
+        if subtalk.kind != "talk":
             continue
-        if PANEL_CUE.search(subtalk.cue):  # a moderator: only their opening words are theirs for sure
-            end = subtalk.start + 1
+        if PANEL_CUE.search(subtalk.cue) or subtalk.guests:
+            cast = [(subtalk.speaker, "host")] if subtalk.speaker else []
+            cast += [(guest, "guest") for guest in subtalk.guests]
+            speakers[subtalk.start - 1 : end - 1] = _panel_speakers(paragraphs[subtalk.start - 1 : end - 1], cast)
+            continue
+        if not subtalk.speaker:
+            continue
         for number in range(subtalk.start, end):
             last = number == end - 1
             if last and HANDOVER_WORDS.search(paragraphs[number - 1]):
                 continue  # the host thanks them and introduces the next speaker here
             speakers[number - 1] = SegmentSpeaker(subtalk.speaker, "handover", subtalk.confidence)
     return speakers
+
+
+def _panel_speakers(paragraphs: list[str], people: list[tuple[str, str]]) -> list[SegmentSpeaker]:
+    return [
+        SegmentSpeaker(a.speaker, a.method, round(a.confidence, 2), a.turn_starts_inside) if a.speaker else UNKNOWN
+        for a in attribute_panel(paragraphs, people)
+    ]
 
 
 def analyse(heading: Billing, paragraphs: list[str]) -> Structure:
@@ -85,12 +101,7 @@ def analyse(heading: Billing, paragraphs: list[str]) -> Structure:
     if kind == "forum":
         return Structure(kind, subtalks, _forum_speakers(paragraphs, subtalks))
     if kind in ("panel", "conversation"):
-        attributions = attribute_panel(paragraphs, [(p.name, p.role) for p in people])
-        speakers = [
-            SegmentSpeaker(a.speaker, a.method, round(a.confidence, 2), a.turn_starts_inside) if a.speaker else UNKNOWN
-            for a in attributions
-        ]
-        return Structure(kind, [], speakers)
+        return Structure(kind, [], _panel_speakers(paragraphs, [(p.name, p.role) for p in people]))
     if len(people) == 1:
         sole = SegmentSpeaker(people[0].name, "heading", HEADING_CONFIDENCE)
         return Structure(kind, [], [sole] * len(paragraphs))

@@ -54,6 +54,7 @@ class SubTalk:
     topic: str | None
     cue: str  # the words of the hand-over, for display and for checking
     confidence: float
+    guests: tuple[str, ...] = ()  # a panel's panelists as the host introduced them
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ LATIN_NAME_BEFORE_TITLE = re.compile(r"([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+){0,
 # A name said right after its bearer's office, before the hand-over goes on (总经理王维强带来…).
 TITLE_BEFORE_NAME = re.compile(
     f"(?:{'|'.join(OFFICE_TITLES)}|负责人|创始人|合伙人|院长|主任|教授|研究员)([{HAN}]{{2,3}}?)"
-    r"(?=带来|为我们|为大家|给我们|给大家|上台|发表|分享|做|[，。,]|$)"
+    r"(?=(带来|为我们|为大家|给我们|给大家|上台|发表|分享|做|先生|女士|[，。,]|$))"
 )
 # Characters that start a phrase far more often than a name (这个顾总 is no 这个顾).
 NOT_NAME_START = frozenset("这那的是和与在对请由有给让被把也都就")
@@ -160,8 +161,9 @@ def _name_candidates(text: str) -> list[tuple[int, str, int]]:
         if start in bounds and start + len(name) in bounds and _plausible_name(name, title):
             found[start] = (name, 2)
     for match in TITLE_BEFORE_NAME.finditer(text):
-        name = match.group(1)
-        if looks_like_person(name) and name[0] not in NOT_NAME_START:
+        name, after = match.group(1), match.group(2)
+        # between an office and 先生/女士 (CEO空介先生) it is a name even when we do not list the surname
+        if (looks_like_person(name) or after in FORMAL_TITLES) and name[0] not in NOT_NAME_START:
             found[match.start(1)] = (name, 2)  # after an office it may be a famous name jieba knows well (韩寒)
     for match in LATIN_NAME_BEFORE_TITLE.finditer(text):
         found[match.start(1)] = (match.group(1), 2)
@@ -228,6 +230,14 @@ def _introduction(paragraphs: list[str], cue: _Handover, previous: _Handover | N
     return "".join([*before, own[: max(0, own.find(cue.clause))]])
 
 
+def _panelists(paragraphs: list[str], cue: _Handover, moderator: str | None) -> tuple[str, ...]:
+    """The panelists a panel's hand-over lists (嘉宾分别是…朱江先生，…刘子伟先生), named with a title."""
+    text = "".join(paragraphs[cue.paragraph : cue.segment + 1])
+    names = [name for _, name, strength in _name_candidates(text) if strength == 2 and name != moderator]
+    names = list(dict.fromkeys(names))
+    return tuple(name for name in names if not any(other != name and other.endswith(name) for other in names))
+
+
 def _topic_in(text: str) -> str | None:
     """A talk title in book quotes, or what the speaker "brings": 为我们带来《…》/带来…的主旨演讲."""
     quoted = TOPIC_IN_BOOK_QUOTES.search(text)
@@ -260,12 +270,13 @@ def detect_subtalks(paragraphs: list[str]) -> list[SubTalk]:
     for previous, cue in zip([None, *chosen], chosen, strict=False):
         if cue.segment <= 1 or cue.segment > len(paragraphs):
             continue
-        if cue.kind == "talk":
-            speaker, affiliation = _speaker_in(_introduction(paragraphs, cue, previous), cue.clause)
-        else:
-            speaker, affiliation = None, None
+        intro = _introduction(paragraphs, cue, previous)
+        speaker, affiliation = _speaker_in(intro, cue.clause) if cue.kind == "talk" else (None, None)
+        guests = _panelists(paragraphs, cue, speaker) if PANEL_CUE.search(intro + cue.clause) else ()
         start_text = paragraphs[cue.segment - 1]
         topic = _topic_in(cue.clause) or _topic_in(start_text[:120])
         confidence = round(min(0.95, 0.4 + 0.08 * cue.score), 2)
-        chapters.append(SubTalk(cue.segment, cue.kind, speaker, affiliation, topic, cue.clause.strip(), confidence))
+        chapters.append(
+            SubTalk(cue.segment, cue.kind, speaker, affiliation, topic, cue.clause.strip(), confidence, guests)
+        )
     return chapters

@@ -43,6 +43,9 @@ ADDRESS_MIN_SCORE = 3
 MIN_PART = 6  # characters a speaker needs inside a paragraph for the turn to count as starting there
 ROUND_BREAK = 40  # characters of the host that end a round of answers
 ROUND_SCORE = 0.75  # an answer named only by the order of a round
+# A host's question is a paragraph or two: paragraphs of a host turn (after the opening) further
+# than this from the cues that name it are more likely an answer that began unannounced.
+HOST_TURN_REACH = 2
 
 _PUNCTUATION = r"[，。！？；,.!?;\n]"
 # A space is a pause between Chinese words, but not between English ones (skin law).
@@ -61,7 +64,7 @@ _REFERENCE_AFTER = re.compile(
     r"^\s*(?:刚才|刚刚|刚|说|讲|提|也|还|都|的(?!(?:一个)?问题)|之前|他们|观点|意见|和|跟|以及|、)"
 )
 # Words that lead into a name the host hands over to (好，小川 / 请教一下大海).
-_LEAD = re.compile(r"(?:好|那|请|由|从|给|有请|请教一下|问一下|问问|想问|我不知道|然后)[\s，、。啊呃嗯哈的]*$")
+_LEAD = re.compile(r"(?:好|那|请|由|从|给|有请|请问|请教一下|问一下|问问|想问|我不知道|然后)[\s，、。啊呃嗯哈的]*$")
 # A name at the start of a clause is said to someone, not about them.
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；\n])[\s啊呃嗯哈呵]*$")
 _AFTER_PAUSE = re.compile(r"^[\s啊呃嗯哈呀]*[，,]")
@@ -85,6 +88,8 @@ _END_MARKER = re.compile(
     r"|(?:讲|补充|回答)(?:的)?(?:就是)?(?:这么多|这些|这么一点)"
 )
 _THANKS = re.compile(r"(?:好的?|对)?[\s，]*(?:(?:谢谢|感谢)[\s，、]*)+")
+# 了解了解/明白明白, then a question: the host acknowledges an answer and asks on, without a name.
+_ACKNOWLEDGE = re.compile(r"(了解|明白|好的)\1(?=[^。？?]{0,40}(?:问题|想问|请教|问问|您))")
 _GROUP = re.compile(r"^(?:各位|几位|所有|大家|全场|在座)")
 _HOST_WORD = re.compile(r"^主持人")
 _HOST_PHRASE = re.compile(r"追问|请教|想问|问一下|下一个问题|接下来|下面|最后一个问题")
@@ -147,6 +152,8 @@ def attribute_panel(paragraphs: list[str], people: list[tuple[str, str]]) -> lis
     attributions, introduced = [], set()
     for index in range(len(paragraphs)):
         attribution, number = _attribute(text, starts, index, turns)
+        if attribution.speaker not in (None, cast.host) and _asks_someone(paragraphs[index]):
+            attribution, number = Attribution(None, None, 0.0, attribution.turn_starts_inside), None
         if attribution.speaker == cast.host and not cast.label_host:
             attribution = Attribution(None, None, 0.0, attribution.turn_starts_inside)
         elif number in introduced and attribution.method != "host_question":
@@ -155,6 +162,11 @@ def attribute_panel(paragraphs: list[str], people: list[tuple[str, str]]) -> lis
             introduced.add(number)
         attributions.append(attribution)
     return attributions
+
+
+def _asks_someone(paragraph: str) -> bool:
+    """A paragraph that puts a question to someone (您怎么看…吗): the host's words more likely than an answer."""
+    return "您" in paragraph and bool(_QUESTION.search(paragraph)) and not re.search("谢谢|感谢", paragraph)
 
 
 def _join(paragraphs: list[str]) -> tuple[str, list[int]]:
@@ -198,6 +210,7 @@ def _cues(text: str, cast: _Cast) -> list[_Cue]:
         else:
             cues.append(_Cue("end", match.start(), match.end()))
     cues += [_Cue("end", match.start(), match.end()) for match in _END_MARKER.finditer(text)]
+    cues += [_Cue("group_thanks", m.start(), m.end(), score=MARKER_SCORE) for m in _ACKNOWLEDGE.finditer(text)]
     return sorted(cues, key=lambda cue: cue.start)
 
 
@@ -390,8 +403,11 @@ def _answer_start(text: str, position: int, limit: int, cues: list[_Cue]) -> tup
     an answer word followed by more of the host's question (对对是skin law啊，您觉得…吗)
     is only an interjection. The panelist thanking the host starts the answer too.
     """
+    window_end = min(limit, position + ANSWER_WINDOW)
     thanks_host = [c.start for c in cues if c.kind == "thanks_host" and position <= c.start < limit]
-    clauses = _clauses(text[position : min(limit, position + ANSWER_WINDOW)], position)
+    if thanks_host and thanks_host[0] < window_end:
+        return thanks_host[0], "thanks_host"  # 谢谢主持人的问题: the answer surely starts here, not earlier
+    clauses = _clauses(text[position:window_end], position)
     asked = False
     for index, (start, clause) in enumerate(clauses):
         if thanks_host and start >= thanks_host[0]:
@@ -576,6 +592,10 @@ def _confidence(turn: _Turn, starts: list[int], index: int) -> float:
         position, score = turn.closing
         decay = SLOW_DECAY if turn.marked_start or turn.opening else FAST_DECAY
         found = max(found, score * decay ** abs(_paragraph(starts, position) - index))
+    if turn.method == "host_question" and turn.start > 0:
+        cues = [cue[0] for cue in (turn.opening, turn.closing) if cue is not None] or [turn.start]
+        if min(abs(index - _paragraph(starts, position)) for position in cues) > HOST_TURN_REACH:
+            return 0.0
     return found
 
 
