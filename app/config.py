@@ -54,12 +54,13 @@ DATA_DIR = Path(
     _setting(
         "KB_DATA_DIR",
         PACKAGE_DIR / "data",
-        "folder of the editable word lists dictionary.txt, aliases.txt and stopwords.txt",
+        "folder of the editable lists dictionary.txt, aliases.txt, stopwords.txt and people.txt",
     )
 )
 DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
 ALIASES_FILE = DATA_DIR / "aliases.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+PEOPLE_FILE = DATA_DIR / "people.txt"  # correct names of people the recogniser mishears (app/roster.py)
 
 TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
 STATIC_DIR = PACKAGE_DIR / "web" / "static"

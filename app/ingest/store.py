@@ -13,14 +13,17 @@ from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
 
+from rapidfuzz import fuzz
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from app.db import create_schema, writable_engine
-from app.ingest.parsing import Person, SourceText, talk_id
+from app.ingest.parsing import Heading, SourceText, talk_id
 from app.ingest.prepare import PreparedSource, PreparedTalk, index_forms, prepare_all
 from app.lexicon import PERSON_TITLES
 from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
+from app.people import split_name
+from app.roster import Roster, load_roster
 from app.sounds import sounds_like
 from app.speakers.structure import Structure
 from app.speakers.turns import HOST_PLACEHOLDER
@@ -28,6 +31,9 @@ from app.speakers.turns import HOST_PLACEHOLDER
 Progress = Callable[[SourceText], None]  # told of each file as it is written
 
 # (table, column, position in a (row id, *index_forms) row) of the indexes that store no text
+SAME_AFFILIATION_SCORE = (
+    85  # rapidfuzz ratio from which two affiliations are the same place (not 清华大学 ~ 浙江工业大学)
+)
 CONTENTLESS_INDEXES = (("segment_trigrams", "text", 1), ("segment_chars", "chars", 2), ("segment_sounds", "sounds", 3))
 
 
@@ -50,7 +56,8 @@ def build(
         with Session(engine) as session, session.begin():
             for name in [*removed, *(source.name for source in changed)]:
                 _delete_file(session, name)
-            _add_sources(session, prepare_all(changed), progress)
+            _add_sources(session, prepare_all(changed), load_roster(), progress)
+            _resolve_titled_names(session)
             _refresh_catalogue(session, versions)
         engine.dispose()
         os.replace(building, db_path)
@@ -88,19 +95,23 @@ def _delete_file(session: Session, name: str) -> None:
     session.execute(delete(SourceFile).where(SourceFile.name == name))  # type: ignore[arg-type]
 
 
-def _add_sources(session: Session, sources: Iterable[PreparedSource], progress: Progress | None) -> None:
+def _add_sources(
+    session: Session, sources: Iterable[PreparedSource], roster: Roster, progress: Progress | None
+) -> None:
     next_id = (session.scalar(select(func.max(Segment.id))) or 0) + 1
     for prepared in sources:
         source = prepared.source
         if progress:
             progress(source)
         for talk in prepared.talks:
-            next_id = _add_talk(session, source.name, talk_id(talk.parsed), talk, next_id)
+            next_id = _add_talk(session, source.name, talk_id(talk.parsed), talk, roster, next_id)
         talks = len(prepared.talks)
         session.add(SourceFile(name=source.name, sha256=source.sha256, size=source.size, talk_count=talks))
 
 
-def _add_talk(session: Session, source_name: str, identifier: str, talk: PreparedTalk, next_id: int) -> int:
+def _add_talk(
+    session: Session, source_name: str, identifier: str, talk: PreparedTalk, roster: Roster, next_id: int
+) -> int:
     parsed, texts, structure = talk.parsed, talk.texts, talk.structure
     heading = parsed.heading
     session.add(
@@ -124,7 +135,7 @@ def _add_talk(session: Session, source_name: str, identifier: str, talk: Prepare
             slide_count=len(parsed.slides),
         )
     )
-    speaker_ids = _add_participants(session, identifier, heading.people, structure)
+    speaker_ids = _add_participants(session, identifier, heading, structure, roster)
     segment_rows, word_rows, index_rows = [], [], []
     for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
         row_id = next_id + number - 1
@@ -177,26 +188,31 @@ def _add_talk(session: Session, source_name: str, identifier: str, talk: Prepare
     return next_id + len(texts)
 
 
-def _add_participants(session: Session, talk: str, people: list[Person], structure: Structure) -> dict[str, str]:
+def _add_participants(
+    session: Session, talk: str, heading: Heading, structure: Structure, roster: Roster
+) -> dict[str, str]:
     """Speaker rows for the heading's people, and for the people the host introduces or addresses.
 
-    Returns name → speaker id for every name the structure uses.
+    Returns name → speaker id for every name the structure uses. A name in the
+    people file becomes that person's record, under the correct name.
     """
     ids: dict[str, str] = {}
     roles: list[tuple[str, str, str]] = []
-    for person in people:
-        if session.get(Speaker, person.name) is None:
-            session.add(Speaker(id=person.name, name=person.name))
-            session.flush()
-        ids[person.name] = person.name
-        roles.append((person.name, person.role, "heading"))
+    for person in heading.people:
+        ids[person.name] = _listed(session, roster, person.name, None) or _speaker_named(session, person.name).id
+        roles.append((ids[person.name], person.role, "heading"))
     for chapter in structure.subtalks:
         if chapter.speaker and chapter.kind == "talk" and chapter.speaker not in ids:
-            ids[chapter.speaker] = _speaker_heard(session, chapter.speaker, chapter.affiliation, talk)
+            listed = _listed(session, roster, chapter.speaker, chapter.affiliation)
+            ids[chapter.speaker] = listed or _speaker_heard(
+                session, chapter.speaker, chapter.affiliation, talk, heading
+            )
             roles.append((ids[chapter.speaker], "speaker", "handover"))
     for who in structure.speakers:  # panelists whose names the host said, when the heading gives none
         if who.name and who.name not in ids and who.name != HOST_PLACEHOLDER:
-            ids[who.name] = _speaker_heard(session, who.name, None, talk)
+            ids[who.name] = _listed(session, roster, who.name, None) or _speaker_heard(
+                session, who.name, None, talk, heading
+            )
             roles.append((ids[who.name], "guest", "addressed"))
     seen = set()
     for position, (speaker_id, role, source) in enumerate(roles):
@@ -207,10 +223,42 @@ def _add_participants(session: Session, talk: str, people: list[Person], structu
     return ids
 
 
-def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: str) -> str:
+def _speaker_named(session: Session, name: str, affiliation: str | None = None) -> Speaker:
+    """The record of a person by their exact name, created when new."""
+    known = session.get(Speaker, name)
+    if known is None:
+        known = Speaker(id=name, name=name, affiliation=affiliation)
+        session.add(known)
+        session.flush()
+    return known
+
+
+def _add_aliases(speaker: Speaker, forms: Iterable[str]) -> None:
+    aliases = [a for a in speaker.aliases.split(" | ") if a]
+    new = [form for form in forms if form != speaker.name and form not in aliases]
+    if new:
+        speaker.aliases = " | ".join(dict.fromkeys([*aliases, *new]))
+
+
+def _listed(session: Session, roster: Roster, name: str, affiliation: str | None) -> str | None:
+    """The record of a person in the people file, under the correct name, with every heard form as an alias."""
+    person = roster.find(name)
+    if person is None:
+        return None
+    record = _speaker_named(session, person.name)
+    record.affiliation = person.affiliation or record.affiliation or affiliation
+    _add_aliases(record, [*person.heard, name])
+    session.flush()
+    return record.id
+
+
+def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: str, heading: Heading) -> str:
     """The speaker a name heard in the text refers to: a known person who sounds the same, or a new one.
 
-    A surname with a title (张老师) names someone only within one talk, so its record is that talk's own.
+    A surname with a title (张老师) names someone only within one talk, so its record is that
+    talk's own (`_resolve_titled_names` may later find who it is). A name that sounds like a
+    known person's is that person only with more evidence than the sound: the same event, or
+    the same affiliation. Two people at different conferences may sound alike.
     """
     if heard.endswith(PERSON_TITLES):
         speaker_id = f"{heard}（{talk}）"
@@ -220,17 +268,77 @@ def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: 
         return speaker_id
     known = session.get(Speaker, heard)
     if known is None:
-        known = next((sp for sp in session.scalars(select(Speaker)) if sounds_like(heard, sp.name)), None)
+        same_event = set(
+            session.scalars(
+                select(TalkSpeaker.speaker_id)
+                .join(Talk, Talk.id == TalkSpeaker.talk_id)
+                .where(Talk.event == heading.event)
+            )
+        )
+        known = next(
+            (
+                sp
+                for sp in session.scalars(select(Speaker))
+                if sounds_like(heard, sp.name)
+                and (sp.id in same_event or _same_affiliation(sp.affiliation, affiliation))
+            ),
+            None,
+        )
     if known is None:
-        known = Speaker(id=heard, name=heard, affiliation=affiliation)
-        session.add(known)
-    else:
-        aliases = [a for a in known.aliases.split(" | ") if a]
-        if heard != known.name and heard not in aliases:
-            known.aliases = " | ".join([*aliases, heard])
-        known.affiliation = known.affiliation or affiliation
+        return _speaker_named(session, heard, affiliation).id
+    _add_aliases(known, [heard])
+    known.affiliation = known.affiliation or affiliation
     session.flush()
     return known.id
+
+
+def _same_affiliation(first: str | None, second: str | None) -> bool:
+    """Both affiliations said, and one holds the other or they are nearly the same words."""
+    if not (first and second):
+        return False
+    return first in second or second in first or fuzz.ratio(first, second) >= SAME_AFFILIATION_SCORE
+
+
+def _resolve_titled_names(session: Session) -> None:
+    """A talk's 卢老师 is the forum's 卢志武 when exactly one person of that surname speaks in the forum.
+
+    A forum's first part often introduces every guest by full name, and later parts only say
+    卢老师. The per-talk record is folded into that person's, keeping 卢老师 as a heard form.
+    """
+    titled = [sp for sp in session.scalars(select(Speaker)) if sp.id.endswith("）") and "（" in sp.id]
+    for record in titled:
+        talk_id = record.id.rsplit("（", 1)[1].rstrip("）")
+        talk = session.get(Talk, talk_id)
+        if talk is None or talk.forum is None:
+            continue
+        surname = record.name[0]
+        people = session.execute(
+            select(Speaker)
+            .join(TalkSpeaker, TalkSpeaker.speaker_id == Speaker.id)
+            .join(Talk, Talk.id == TalkSpeaker.talk_id)
+            .where(Talk.event == talk.event, Talk.forum == talk.forum)
+            .distinct()
+        ).scalars()
+        matches = [sp for sp in people if "（" not in sp.id and split_name(sp.name)[0] == surname]
+        if len({sp.id for sp in matches}) != 1:
+            continue
+        person = matches[0]
+        session.execute(update(Segment).where(Segment.speaker_id == record.id).values(speaker_id=person.id))
+        session.execute(update(Chapter).where(Chapter.speaker_id == record.id).values(speaker_id=person.id))
+        for link in session.scalars(select(TalkSpeaker).where(TalkSpeaker.speaker_id == record.id)).all():
+            if session.get(TalkSpeaker, (link.talk_id, person.id, link.role)) is None:
+                session.add(
+                    TalkSpeaker(
+                        talk_id=link.talk_id,
+                        speaker_id=person.id,
+                        role=link.role,
+                        position=link.position,
+                        source=link.source,
+                    )
+                )
+            session.delete(link)
+        _add_aliases(person, [record.name])
+        session.flush()
 
 
 def _refresh_catalogue(session: Session, versions: dict[str, str]) -> None:

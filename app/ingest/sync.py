@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app import config
 from app.ingest.parsing import SourceText, TranscriptError, line_at, parse_transcript, talk_id
+from app.roster import roster_version
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md"}
 
@@ -90,13 +91,15 @@ def transcript_files(folder: Path) -> list[Path]:
 def build_versions() -> dict[str, str]:
     """What a database's indexes depend on besides the transcripts: when any of it changes, all is rebuilt.
 
-    The domain dictionary decides how words are cut, so editing it changes every word index.
+    The domain dictionary decides how words are cut, so editing it changes every word index;
+    the people file decides which speaker record every name belongs to.
     """
     dictionary = config.DICTIONARY_FILE.read_bytes() if config.DICTIONARY_FILE.exists() else b""
     return {
         "schema": config.SCHEMA_VERSION,
         "index": config.INDEX_VERSION,
         "dictionary": hashlib.sha256(dictionary).hexdigest(),
+        "people": roster_version(),
     }
 
 
@@ -105,6 +108,7 @@ _REBUILD_REASONS = {
     "schema": "the database layout changed",
     "index": "the way text is indexed changed",
     "dictionary": f"the dictionary ({config.DICTIONARY_FILE.name}) changed",
+    "people": f"the people file ({config.PEOPLE_FILE.name}) changed",
 }
 
 

@@ -171,7 +171,7 @@ def _name_candidates(text: str) -> list[tuple[int, str, int]]:
 
 
 def _affiliation_before(text: str, start: int) -> str | None:
-    last_clause = re.split(r"[，,。]", text[:start])[-1]
+    last_clause = INVITATION.split(re.split(r"[，,。]", text[:start])[-1])[-1]  # not 接下来让我们有请…
     affiliation = re.sub(r"^(?:也是|我们|这个|的|是|呃|啊|欢迎|有请|来自)+", "", last_clause).strip("。、 的")
     return affiliation if len(affiliation) >= 4 else None
 
