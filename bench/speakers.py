@@ -169,6 +169,40 @@ def evaluate(recordings: list[Recording]) -> dict[str, Counter]:
     return results
 
 
+def evaluate_headings() -> dict[str, int] | None:
+    """Heading fields of every development file against tests/data/dev_labels/headings.json; None when absent."""
+    if not DEV_TRANSCRIPTS.is_dir():
+        return None
+    labels = json.loads((DEV_LABELS / "headings.json").read_text(encoding="utf-8"))["files"]
+    counts: Counter = Counter()
+    for file_name, truth in labels.items():
+        heading = parse_transcript((DEV_TRANSCRIPTS / file_name).read_text(encoding="utf-8"))[0].heading
+        found = {(person.name, person.role) for person in heading.people}
+        expected = {tuple(person) for person in truth["people"]}
+        counts["files"] += 1
+        counts["people"] += len(expected)
+        counts["people_found"] += len(expected & found)
+        counts["people_extra"] += len(found - expected)
+        for key in ("event", "forum", "part", "title", "uploader", "video_id"):
+            counts[key] += getattr(heading, key) == truth[key]
+    return dict(counts)
+
+
+def _print_headings() -> None:
+    counts = evaluate_headings()
+    print("\nheadings of the development files")
+    if counts is None:
+        print(f"  skipped: {DEV_TRANSCRIPTS} is not here")
+        return
+    files = counts["files"]
+    print(
+        f"  people found {counts['people_found']}/{counts['people']} (extra {counts['people_extra']}); "
+        + ", ".join(
+            f"{key} {counts[key]}/{files}" for key in ("event", "forum", "part", "title", "uploader", "video_id")
+        )
+    )
+
+
 def _print_set(title: str, recordings: list[Recording] | None) -> None:
     print(f"\n{title}")
     if recordings is None:
@@ -195,6 +229,7 @@ def main() -> None:
     _print_set("bundled (the rules were first written on these)", bundled_recordings())
     _print_set("development, tuning part", dev_recordings("tuning"))
     _print_set("development, held-out part (never tuned on)", dev_recordings("heldout"))
+    _print_headings()
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ _END_MARKER = re.compile(
 )
 _THANKS = re.compile(r"(?:好的?|对)?[\s，]*(?:(?:谢谢|感谢)[\s，、]*)+")
 # 了解了解/明白明白, then a question: the host acknowledges an answer and asks on, without a name.
-_ACKNOWLEDGE = re.compile(r"(了解|明白|好的)\1(?=[^。？?]{0,40}(?:问题|想问|请教|问问|您))")
+_ACKNOWLEDGE = re.compile(r"(了解|明白|好的)\1(?=[^。？?]{0,60}(?:问题|想问|请教|问问|您))")
 _GROUP = re.compile(r"^(?:各位|几位|所有|大家|全场|在座)")
 _HOST_WORD = re.compile(r"^主持人")
 _HOST_PHRASE = re.compile(r"追问|请教|想问|问一下|下一个问题|接下来|下面|最后一个问题")

@@ -1,0 +1,33 @@
+"""Speaker detection on the development transcripts (../shared/dev-transcripts), when they are present.
+
+The held-out part of the labels was never tuned on; the floors below are what it measured,
+so a change that makes detection worse on data it was not written for fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.speakers import DEV_TRANSCRIPTS, dev_recordings, evaluate, evaluate_headings, figures
+
+pytestmark = pytest.mark.skipif(
+    not DEV_TRANSCRIPTS.is_dir(), reason=f"{DEV_TRANSCRIPTS} is absent: the development transcripts are not bundled"
+)
+
+
+def test_every_person_named_in_a_development_heading_is_found():
+    counts = evaluate_headings()
+    assert counts["people_found"] == counts["people"] and counts["people_extra"] == 0
+    assert counts["title"] == counts["part"] == counts["video_id"] == counts["files"]
+
+
+def test_held_out_sub_talk_starts_and_speakers():
+    counts = evaluate(dev_recordings("heldout"))["overall"]
+    found = figures(counts)
+    assert found["precision"] >= 0.9 and found["recall"] >= 0.8  # measured 0.917 and 0.815
+    assert counts["named_right"] >= 14  # measured 14 of 20 nameable starts
+
+
+def test_tuning_panels_shown_as_a_fact_are_right_nine_times_in_ten():
+    found = figures(evaluate(dev_recordings("tuning"))["overall"])
+    assert found["sure_accuracy"] >= 0.9 and found["coverage"] >= 0.7  # measured 0.90 and 0.743
