@@ -1,7 +1,7 @@
 """Who said it, against hand labels: sub-talk starts in forum recordings and who speaks each panel segment.
 
-Three sets side by side: the bundled files (tests/data/subtalks.json and
-panel_speakers.json), and the development transcripts in ../shared/dev-transcripts
+Three sets side by side: the bundled files (tests/data/subtalks.json,
+panel_speakers.json and forum_panels/), and the development transcripts in ../shared/dev-transcripts
 (tests/data/dev_labels/), split into a tuning part and a held-out part before any
 rule was tuned on them. Every figure comes from `analyse`, the function ingest uses,
 so it measures what the pages show.
@@ -30,6 +30,7 @@ from app.speakers.turns import HOST_PLACEHOLDER
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "data"
 DEV_LABELS = LABELS / "dev_labels"
+FORUM_PANELS = LABELS / "forum_panels"  # panels inside the bundled forum recordings
 BUNDLED = ROOT / "data" / "transcripts"
 DEV_TRANSCRIPTS = ROOT.parent / "shared" / "dev-transcripts"
 NAMED_KINDS = ("talk", "panel")  # sub-talks whose speaker the host can name
@@ -57,19 +58,25 @@ def bundled_recordings() -> list[Recording]:
     """The bundled talks with hand labels, by talk id (BV1uH4y1w77V-p5)."""
     subtalks = json.loads((LABELS / "subtalks.json").read_text(encoding="utf-8"))
     panels = json.loads((LABELS / "panel_speakers.json").read_text(encoding="utf-8"))
+    inside_forums = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(FORUM_PANELS.glob("*.json"))]
     found = []
     for path in sorted(BUNDLED.glob("*.txt")):
         for talk in parse_transcript(path.read_text(encoding="utf-8")):
             talk_id = f"{talk.heading.video_id}-p{talk.heading.part}"
             if talk_id not in subtalks and talk_id not in panels:
                 continue
-            labelled = []
+            labelled = [_panel(truth) for truth in inside_forums if truth["file"] == path.name]
             if talk_id in panels:
                 truth = panels[talk_id]
                 labels = {int(n): name for n, name in truth["labels"].items()}
                 labelled.append(Panel(1, len(talk.paragraphs), truth.get("host"), labels))
             found.append(Recording(talk_id, talk.heading, talk.paragraphs, subtalks.get(talk_id), labelled))
     return found
+
+
+def _panel(truth: dict) -> Panel:
+    labels = {int(n): name for n, name in truth["labels"].items()}
+    return Panel(truth["start"], truth["end"], truth["host"], labels, truth.get("heard_as", {}))
 
 
 def dev_recordings(part: str) -> list[Recording] | None:
@@ -81,10 +88,7 @@ def dev_recordings(part: str) -> list[Recording] | None:
     for label_file in split[part]:
         truth = json.loads((DEV_LABELS / label_file).read_text(encoding="utf-8"))
         talk = parse_transcript((DEV_TRANSCRIPTS / truth["file"]).read_text(encoding="utf-8"))[0]
-        panels = [
-            Panel(p["start"], p["end"], p["host"], {int(n): name for n, name in p["labels"].items()}, p["heard_as"])
-            for p in truth["panels"]
-        ]
+        panels = [_panel(panel) for panel in truth["panels"]]
         found.append(
             Recording(label_file.removesuffix(".json"), talk.heading, talk.paragraphs, truth["subtalks"], panels)
         )

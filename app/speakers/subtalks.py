@@ -16,6 +16,7 @@ import jieba.posseg
 
 from app.lexicon import HAN, OFFICE_TITLES, ORDINARY_WORD_FREQUENCY, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
 from app.people import looks_like_person
+from app.sounds import sounds_like
 from app.text import common_word_frequency
 
 INVITATION = re.compile(r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给)")
@@ -42,6 +43,8 @@ TOPIC_AFTER_BRINGS = re.compile(
 SENTENCE_END = re.compile(r"[。！？!?]")
 MIN_SCORE = 4
 MIN_GAP = 3  # hand-over cues closer than this are one hand-over
+THANKED = ("谢谢", "感谢")
+PANEL_LISTING = 3  # people named with titles in one hand-over: a panel comes on stage, not one speaker
 PANEL_SETTLE = 12  # segments after a panel starts in which the host invites its panelists, not new talks
 
 
@@ -200,7 +203,8 @@ def _speaker_in(intro: str, clause: str) -> tuple[str | None, str | None]:
         return name, _affiliation_before(after, start)
     thanked = list(THANKS_FOR_TALK.finditer(intro))
     introduction = intro[thanked[-1].end() :] if thanked else intro  # not the speaker just thanked
-    named = _name_candidates(introduction)
+    # not the one just thanked (感谢陈超，接下来…): that is the speaker whose talk ended
+    named = [c for c in _name_candidates(introduction) if introduction[max(0, c[0] - 2) : c[0]] not in THANKED]
     if not named:
         return None, None
     # The invitation calls them by surname and title (顾维灏博士 … 有请顾博士): the one of that surname;
@@ -230,10 +234,17 @@ def _introduction(paragraphs: list[str], cue: _Handover, previous: _Handover | N
     return "".join([*before, own[: max(0, own.find(cue.clause))]])
 
 
-def _panelists(paragraphs: list[str], cue: _Handover, moderator: str | None) -> tuple[str, ...]:
-    """The panelists a panel's hand-over lists (嘉宾分别是…朱江先生，…刘子伟先生), named with a title."""
-    text = "".join(paragraphs[cue.paragraph : cue.segment + 1])
-    names = [name for _, name, strength in _name_candidates(text) if strength == 2 and name != moderator]
+def _panelists(intro: str, paragraphs: list[str], cue: _Handover, moderator: str | None) -> tuple[str, ...]:
+    """The panelists a panel's hand-over lists (嘉宾分别是…朱江先生，…刘子伟先生), named with a title.
+
+    Not the moderator, nor a name that sounds like the moderator's (魏凯 before 主持人魏改教授).
+    """
+    text = intro + "".join(paragraphs[cue.paragraph : cue.segment + 1])
+    names = [
+        name
+        for _, name, strength in _name_candidates(text)
+        if strength == 2 and not (moderator and (name == moderator or sounds_like(name, moderator)))
+    ]
     names = list(dict.fromkeys(names))
     return tuple(name for name in names if not any(other != name and other.endswith(name) for other in names))
 
@@ -272,7 +283,9 @@ def detect_subtalks(paragraphs: list[str]) -> list[SubTalk]:
             continue
         intro = _introduction(paragraphs, cue, previous)
         speaker, affiliation = _speaker_in(intro, cue.clause) if cue.kind == "talk" else (None, None)
-        guests = _panelists(paragraphs, cue, speaker) if PANEL_CUE.search(intro + cue.clause) else ()
+        listed = _panelists(intro, paragraphs, cue, speaker)
+        # a hand-over that lists several people with their titles brings a panel on stage (大咖说的嘉宾…)
+        guests = listed if PANEL_CUE.search(intro + cue.clause) or len(listed) >= PANEL_LISTING else ()
         start_text = paragraphs[cue.segment - 1]
         topic = _topic_in(cue.clause) or _topic_in(start_text[:120])
         confidence = round(min(0.95, 0.4 + 0.08 * cue.score), 2)

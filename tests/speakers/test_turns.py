@@ -142,7 +142,12 @@ def test_empty_panel() -> None:
 
 def test_targets_on_the_labelled_panels() -> None:
     results = {name: figures(counts) for name, counts in evaluate(bundled_recordings()).items()}
-    named, unnamed, overall = results["BV1uH4y1w77V-p5"], results["BV1yS411A73A-p7"], results["overall"]
-    assert named["coverage"] >= 0.88 and named["accuracy"] >= 0.97  # measured 0.912 and 0.994
-    assert unnamed["coverage"] >= 0.78 and unnamed["accuracy"] >= 0.97  # measured 0.812 and 1.0
-    assert overall["accuracy"] >= 0.97
+    named, unnamed = results["BV1uH4y1w77V-p5"], results["BV1yS411A73A-p7"]
+    assert named["coverage"] >= 0.88 and named["accuracy"] >= 0.97  # measured 0.890 and 0.994
+    assert unnamed["coverage"] >= 0.78 and unnamed["accuracy"] >= 0.97  # measured 0.800 and 1.0
+    assert named["sure_accuracy"] == unnamed["sure_accuracy"] == 1.0
+
+
+def test_a_panel_inside_a_forum_is_attributed_turn_by_turn() -> None:
+    inside = figures(evaluate(bundled_recordings())["BV1iT421k7Bv-p31"])  # 大咖说, listed by its hand-over
+    assert inside["coverage"] >= 0.8 and inside["accuracy"] >= 0.8  # measured 0.867 and 0.853
