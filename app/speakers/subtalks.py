@@ -17,7 +17,7 @@ import jieba.posseg
 from app.lexicon import HAN, OFFICE_TITLES, ORDINARY_WORD_FREQUENCY, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
 from app.people import looks_like_person
 from app.sounds import sounds_like
-from app.text import common_word_frequency
+from app.text import common_word_frequency, is_person_name_word
 
 INVITATION = re.compile(r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给)")
 # 为大家介绍/带来…: an invitation, but also said of a video or a product.
@@ -138,12 +138,16 @@ INTRO_PARAGRAPHS = 3  # paragraphs before a hand-over in which the host may intr
 
 def _plausible_name(word: str, title: str | None = None) -> bool:
     """A person's name as heard: shaped like one, not a common word (谢谢, 顾问), not 张老师 or 应用部."""
-    if re.search(r"(?:老师|总|博士|部|院|所|局|司|室|会|组|系|中心)$", word) or word[0] in NOT_NAME_START:
+    if (
+        re.search(r"(?:老师|总|博士|部|院|所|局|司|室|会|组|系|中心)$", word)
+        or word[0] in NOT_NAME_START
+        or word.startswith(THANKED)  # 谢谢黄老师 names 黄, not 谢谢黄
+    ):
         return False
     listed = looks_like_person(word)
     if not listed and not (title in FORMAL_TITLES and re.fullmatch(f"[{HAN}]{{3}}", word)):
         return False
-    return common_word_frequency(word) < ORDINARY_WORD_FREQUENCY
+    return common_word_frequency(word) < ORDINARY_WORD_FREQUENCY or is_person_name_word(word)  # 李明, 韩寒
 
 
 def _name_candidates(text: str) -> list[tuple[int, str, int]]:
@@ -196,6 +200,8 @@ def _speaker_in(intro: str, clause: str) -> tuple[str | None, str | None]:
             bare = re.search(f"([{HAN}]{{2,3}})(?:老师|女士|先生|博士|教授)", said.split("的")[-1])
             if bare:
                 return bare.group(1), _affiliation_before(said, said.rfind(bare.group(1)))
+        if PANEL_CUE.search(clause) and len(_name_candidates(clause)) >= 2:
+            return None, None  # a list of panelists without a moderator: the first of them does not host it
     after = INVITATION.split(clause, maxsplit=1)[-1]
     named = _name_candidates(after)
     if named:

@@ -110,3 +110,14 @@ def test_chapter_speakers_are_names_as_heard():
     chapters = {c.start: c for c in detect_subtalks(forum_paragraphs()["BV1iT421k7Bv-p36"])}
     assert chapters[20].speaker == "张鹏"
     assert chapters[655].speaker == "涂存超"
+
+
+def test_a_panel_hand_over_lists_its_panelists_and_not_the_one_thanked():
+    paragraphs = [
+        "开场。",
+        "谢谢黄老师的精彩分享。接下来是圆桌对话，有请几位嘉宾上台：清华大学李明教授、北京大学王芳教授、某某科技创始人CEO赵强先生。",
+        "好的，谢谢主持人，我先来说几句。",
+        "内容。",
+    ]
+    panel = detect_subtalks(paragraphs)[1]
+    assert set(panel.guests) == {"李明", "王芳", "赵强"}
