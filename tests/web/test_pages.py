@@ -7,8 +7,10 @@ from html import unescape
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.db import Database
+from app.ingest import ingest
 from app.web.app import create_app
 
 
@@ -205,3 +207,21 @@ def test_literal_mode_lists_only_segments_with_every_term(client):
     literal = client.get("/api/search", params={"q": "幻觉 安全", "mode": "literal", "limit": 100}).json()
     assert literal["results"] and all(hit["match"] == "exact" for hit in literal["results"])
     assert len(literal["results"]) == literal["total"]
+
+
+def test_a_talk_from_youtube_links_there_and_an_uploader_alone_is_shown(tmp_path):
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "# NeurIPS 2024 - P2：Scaling Laws：Jane Doe - Some Channel - dQw4w9WgXcQ\n\nHello everyone.\n\n"
+        "# NeurIPS 2024 - P3：Closing：John Roe - 某频道\n\nThank you all.\n",
+        encoding="utf-8",
+    )
+    assert ingest(folder, tmp_path / "kb.sqlite3").ok
+    client = TestClient(create_app(Database(tmp_path / "kb.sqlite3")))
+    page = client.get("/talks/dQw4w9WgXcQ-p2").text
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in page and "on YouTube" in page
+    closing = client.get("/api/talks").json()
+    other = next(talk for talk in closing if talk["id"] != "dQw4w9WgXcQ-p2")
+    assert other["uploader"] == "某频道" and other["video_url"] is None
+    assert "uploaded by 某频道" in client.get(f"/talks/{other['id']}").text
