@@ -20,6 +20,9 @@ PANEL_WORDS = re.compile(r"圆桌|对话|讨论|座谈|访谈|fireside|panel", r
 # The last paragraph of a sub-talk that is the host's: thanks for the talk, or the next invitation.
 HANDOVER_WORDS = re.compile(f"有请|{THANKS_FOR_TALK.pattern}")
 HEADING_CONFIDENCE = 0.9
+# A speaker ending their talk (my sharing ends here, thank you all); looked for in the last paragraphs.
+SIGN_OFF = re.compile(r"(?:分享|报告|汇报|介绍|演讲)(?:就)?(?:到这里|到此|就是这些)|谢谢大家|thank you", re.IGNORECASE)
+SIGN_OFF_REACH = 4
 
 
 class Billing(Protocol):
@@ -79,12 +82,25 @@ def _forum_speakers(paragraphs: list[str], subtalks: list[SubTalk]) -> list[Segm
             continue
         if not subtalk.speaker:
             continue
-        for number in range(subtalk.start, end):
-            last = number == end - 1
+        signed_off = _speaker_signs_off(paragraphs, subtalk.start, end)
+        for number in range(subtalk.start, signed_off):
+            last = number == end - 1  # without a sign-off, the last paragraph may be the host's hand-over
             if last and HANDOVER_WORDS.search(paragraphs[number - 1]):
                 continue  # the host thanks them and introduces the next speaker here
             speakers[number - 1] = SegmentSpeaker(subtalk.speaker, "handover", subtalk.confidence)
     return speakers
+
+
+def _speaker_signs_off(paragraphs: list[str], start: int, end: int) -> int:
+    """Where a sub-talk's speaker stops: after their 我的分享就到这里/谢谢大家 near its end, the host speaks.
+
+    Returns the segment number that ends the speaker's part (exclusive): the paragraph of the
+    sign-off is still theirs, the host's bridging paragraphs after it are not.
+    """
+    for number in range(end - 1, max(start, end - SIGN_OFF_REACH) - 1, -1):
+        if SIGN_OFF.search(paragraphs[number - 1]):
+            return number + 1
+    return end
 
 
 def _panel_speakers(paragraphs: list[str], people: list[tuple[str, str]]) -> list[SegmentSpeaker]:

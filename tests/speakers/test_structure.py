@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from app.ingest.parsing import parse_heading
-from app.speakers.structure import talk_kind
+from app.speakers.structure import analyse, talk_kind
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,22 @@ def test_a_person_heard_in_a_forum_is_the_same_record_as_in_a_heading(bundled_db
     with sqlite3.connect(bundled_db) as connection:
         talks = connection.execute("SELECT talk_id, source FROM talkspeaker WHERE speaker_id = '张鹏'").fetchall()
     assert ("BV1uH4y1w77V-p5", "heading") in talks and ("BV1iT421k7Bv-p36", "handover") in talks
+
+
+def test_after_a_speaker_signs_off_the_host_s_words_are_not_theirs():
+    paragraphs = [
+        "各位来宾大家好，欢迎来到今天的论坛。",
+        "下面让我们以热烈的掌声有请清华大学教授李明为我们带来《大模型的未来》主旨演讲。",
+        "尊敬的各位领导，各位嘉宾，大家好，我今天讲的是大模型。",
+        "大模型的发展非常快。",
+        "我的分享就到这里，谢谢大家。",
+        "好，谢谢李老师。其实大模型落地是我们一直关心的问题。",
+        "所以我们接下来还有一个报告。感谢李明教授的精彩报告，下面有请北京大学教授王芳为我们带来《智能体》主题演讲。",
+        "尊敬的各位嘉宾，大家好，我今天讲智能体。",
+        "智能体的发展也很快。",
+    ]
+    heading = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 - BV1test00001")
+    speakers = [who.name for who in analyse(heading, paragraphs).speakers]
+    assert speakers[2:5] == ["李明"] * 3
+    assert speakers[5:7] == [None, None]
+    assert speakers[7] == "王芳"
