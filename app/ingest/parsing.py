@@ -62,6 +62,8 @@ SESSION_WORDS = frozenset(
 )
 _SESSION_PATTERN = re.compile(r"^(环节|第.{1,3}环节|session\s*|part\s*)\s*\d*$", re.IGNORECASE)
 
+_ROLE_ALTERNATION = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))  # longest first: 主讲嘉宾 before 主讲
+_SHORT_HAN = re.compile(f"^[{HAN}]{{2,3}}$")
 _BVID = re.compile(r"^BV[0-9A-Za-z]{10}$")
 # A YouTube id: eleven URL-safe characters, with a digit, `-` or `_` so that a word is none.
 _YOUTUBE_ID = re.compile(r"^(?=[\w-]*[\d_-])[A-Za-z0-9_-]{11}$")
@@ -132,10 +134,6 @@ def _unlisted_name(token: str) -> bool:
 
 def _is_session_word(token: str) -> bool:
     return token.lower() in SESSION_WORDS or bool(_SESSION_PATTERN.match(token))
-
-
-_ROLE_ALTERNATION = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
-_SHORT_HAN = re.compile(f"^[{HAN}]{{2,3}}$")
 
 
 def _split_talk_block(block: str) -> list[str]:

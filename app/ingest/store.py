@@ -30,10 +30,8 @@ from app.speakers.turns import HOST_PLACEHOLDER
 
 Progress = Callable[[SourceText], None]  # told of each file as it is written
 
+SAME_AFFILIATION_SCORE = 85  # rapidfuzz ratio from which two affiliations are one place (not 清华大学 ~ 浙江工业大学)
 # (table, column, position in a (row id, *index_forms) row) of the indexes that store no text
-SAME_AFFILIATION_SCORE = (
-    85  # rapidfuzz ratio from which two affiliations are the same place (not 清华大学 ~ 浙江工业大学)
-)
 CONTENTLESS_INDEXES = (("segment_trigrams", "text", 1), ("segment_chars", "chars", 2), ("segment_sounds", "sounds", 3))
 
 
@@ -260,7 +258,7 @@ def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: 
     known person's is that person only with more evidence than the sound: the same event, or
     the same affiliation. Two people at different conferences may sound alike.
     """
-    if heard.endswith(PERSON_TITLES):
+    if _titled(heard):
         speaker_id = f"{heard}（{talk}）"
         if session.get(Speaker, speaker_id) is None:
             session.add(Speaker(id=speaker_id, name=heard, affiliation=affiliation))
@@ -268,21 +266,10 @@ def _speaker_heard(session: Session, heard: str, affiliation: str | None, talk: 
         return speaker_id
     known = session.get(Speaker, heard)
     if known is None:
-        same_event = set(
-            session.scalars(
-                select(TalkSpeaker.speaker_id)
-                .join(Talk, Talk.id == TalkSpeaker.talk_id)
-                .where(Talk.event == heading.event)
-            )
-        )
+        alike = [sp for sp in session.scalars(select(Speaker)) if sounds_like(heard, sp.name)]
+        same_event = _speakers_at(session, heading.event) if alike else set()
         known = next(
-            (
-                sp
-                for sp in session.scalars(select(Speaker))
-                if sounds_like(heard, sp.name)
-                and (sp.id in same_event or _same_affiliation(sp.affiliation, affiliation))
-            ),
-            None,
+            (sp for sp in alike if sp.id in same_event or _same_affiliation(sp.affiliation, affiliation)), None
         )
     if known is None:
         return _speaker_named(session, heard, affiliation).id
@@ -299,19 +286,28 @@ def _same_affiliation(first: str | None, second: str | None) -> bool:
     return first in second or second in first or fuzz.ratio(first, second) >= SAME_AFFILIATION_SCORE
 
 
+def _titled(name: str) -> bool:
+    """A surname with a title (张老师): it names someone only within one talk."""
+    return name.endswith(PERSON_TITLES)
+
+
+def _speakers_at(session: Session, event: str | None) -> set[str]:
+    """Ids of the speakers of an event's talks."""
+    query = select(TalkSpeaker.speaker_id).join(Talk, Talk.id == TalkSpeaker.talk_id).where(Talk.event == event)
+    return set(session.scalars(query))
+
+
 def _resolve_titled_names(session: Session) -> None:
     """A talk's 卢老师 is the forum's 卢志武 when exactly one person of that surname speaks in the forum.
 
     A forum's first part often introduces every guest by full name, and later parts only say
-    卢老师. The per-talk record is folded into that person's, keeping 卢老师 as a heard form.
+    卢老师. The talk's own record is folded into that person's, keeping 卢老师 as a heard form.
     """
-    titled = [sp for sp in session.scalars(select(Speaker)) if sp.id.endswith("）") and "（" in sp.id]
-    for record in titled:
-        talk_id = record.id.rsplit("（", 1)[1].rstrip("）")
-        talk = session.get(Talk, talk_id)
+    for record in [sp for sp in session.scalars(select(Speaker)) if sp.id != sp.name and _titled(sp.name)]:
+        links = session.scalars(select(TalkSpeaker).where(TalkSpeaker.speaker_id == record.id)).all()
+        talk = session.get(Talk, links[0].talk_id) if links else None
         if talk is None or talk.forum is None:
             continue
-        surname = record.name[0]
         people = session.execute(
             select(Speaker)
             .join(TalkSpeaker, TalkSpeaker.speaker_id == Speaker.id)
@@ -319,13 +315,13 @@ def _resolve_titled_names(session: Session) -> None:
             .where(Talk.event == talk.event, Talk.forum == talk.forum)
             .distinct()
         ).scalars()
-        matches = [sp for sp in people if "（" not in sp.id and split_name(sp.name)[0] == surname]
-        if len({sp.id for sp in matches}) != 1:
+        matches = [sp for sp in people if not _titled(sp.name) and split_name(sp.name)[0] == record.name[0]]
+        if len(matches) != 1:
             continue
         person = matches[0]
         session.execute(update(Segment).where(Segment.speaker_id == record.id).values(speaker_id=person.id))
         session.execute(update(Chapter).where(Chapter.speaker_id == record.id).values(speaker_id=person.id))
-        for link in session.scalars(select(TalkSpeaker).where(TalkSpeaker.speaker_id == record.id)).all():
+        for link in links:
             if session.get(TalkSpeaker, (link.talk_id, person.id, link.role)) is None:
                 session.add(
                     TalkSpeaker(

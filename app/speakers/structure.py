@@ -22,7 +22,7 @@ HANDOVER_WORDS = re.compile(f"有请|{THANKS_FOR_TALK.pattern}")
 HEADING_CONFIDENCE = 0.9
 # A speaker ending their talk (my sharing ends here, thank you all); looked for in the last paragraphs.
 SIGN_OFF = re.compile(r"(?:分享|报告|汇报|介绍|演讲)(?:就)?(?:到这里|到此|就是这些)|谢谢大家|thank you", re.IGNORECASE)
-SIGN_OFF_REACH = 4
+SIGN_OFF_REACH = 4  # last paragraphs of a sub-talk searched for the sign-off
 
 
 class Billing(Protocol):
@@ -104,6 +104,7 @@ def _speaker_signs_off(paragraphs: list[str], start: int, end: int) -> int:
 
 
 def _panel_speakers(paragraphs: list[str], people: list[tuple[str, str]]) -> list[SegmentSpeaker]:
+    """Turn-by-turn attribution of a panel, as segment speakers (None where the evidence is weak)."""
     return [
         SegmentSpeaker(a.speaker, a.method, round(a.confidence, 2), a.turn_starts_inside) if a.speaker else UNKNOWN
         for a in attribute_panel(paragraphs, people)

@@ -207,26 +207,24 @@ def _speaker_in(intro: str, clause: str) -> tuple[str | None, str | None]:
     if named:
         start, name, _ = max(named, key=lambda candidate: (candidate[2], -candidate[0]))
         return name, _affiliation_before(after, start)
+    # The speaker just thanked is the one whose talk ended (谢谢杨总的精彩报告, 感谢陈超，接下来…).
     thanked = list(THANKS_FOR_TALK.finditer(intro))
-    introduction = intro[thanked[-1].end() :] if thanked else intro  # not the speaker just thanked
-    # not the one just thanked (感谢陈超，接下来…): that is the speaker whose talk ended
+    introduction = intro[thanked[-1].end() :] if thanked else intro
     named = [c for c in _name_candidates(introduction) if introduction[max(0, c[0] - 2) : c[0]] not in THANKED]
-    if not named:
-        return None, None
-    # The invitation calls them by surname and title (顾维灏博士 … 有请顾博士): the one of that surname;
-    # when nobody introduced has it, the introduction was of someone else.
-    # Otherwise the one the host names with a title and keeps calling by surname and title (刘总).
+    # When the invitation calls them by surname and title (顾维灏博士 … 有请顾博士), it is the one of that
+    # surname, and nobody when no one introduced has it.
     called = {match.group(1) for match in SURNAME_AND_TITLE.finditer(clause)}
     if called:
         named = [candidate for candidate in named if candidate[1][0] in called]
     if not named:
         return None, None
+    # Otherwise the one named with a title, called again by surname and title (刘总), introduced last.
     later = introduction + clause
 
     def evidence(candidate: tuple[int, str, int]) -> tuple[int, int, int]:
         start, name, strength = candidate
         recalled = sum(1 for m in SURNAME_AND_TITLE.finditer(later, start + len(name)) if m.group(1) == name[0])
-        return strength, recalled, start  # the last one introduced, right before the invitation
+        return strength, recalled, start
 
     start, name, _ = max(named, key=evidence)
     return name, _affiliation_before(introduction, start)

@@ -410,8 +410,6 @@ def _answer_start(text: str, position: int, limit: int, cues: list[_Cue]) -> tup
     clauses = _clauses(text[position:window_end], position)
     asked = False
     for index, (start, clause) in enumerate(clauses):
-        if thanks_host and start >= thanks_host[0]:
-            return thanks_host[0], "thanks_host"
         words = clause.lstrip(_FILLERS)
         if not words:
             continue
