@@ -54,12 +54,13 @@ DATA_DIR = Path(
     _setting(
         "KB_DATA_DIR",
         PACKAGE_DIR / "data",
-        "folder of the editable lists dictionary.txt, aliases.txt, stopwords.txt and people.txt",
+        "folder of the editable lists dictionary.txt, aliases.txt, stopwords.txt, fillers.txt and people.txt",
     )
 )
 DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
 ALIASES_FILE = DATA_DIR / "aliases.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+FILLERS_FILE = DATA_DIR / "fillers.txt"  # words that say nothing of a topic, left out of keywords
 PEOPLE_FILE = DATA_DIR / "people.txt"  # correct names of people the recogniser mishears (app/roster.py)
 
 TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
@@ -94,5 +95,5 @@ SURE_CONFIDENCE = _float("KB_SURE_CONFIDENCE", 0.8, "confidence from which a spe
 
 # Bump SCHEMA_VERSION when the tables change and INDEX_VERSION when text normalisation or the index
 # forms change: a database built with other versions (or another dictionary) is rebuilt at the next ingest.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 INDEX_VERSION = "2"

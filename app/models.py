@@ -98,6 +98,54 @@ class Slide(SQLModel, table=True):
     url: str
 
 
+class TalkTerms(SQLModel, table=True):
+    """A talk's term counts (zlib-compressed JSON), kept so corpus-wide keywords can be
+    recomputed when other files change without reading this one again."""
+
+    talk_id: str = Field(primary_key=True, foreign_key="talk.id")
+    counts: bytes
+
+
+class TermStat(SQLModel, table=True):
+    """How often the whole corpus says a term (variants folded): what keywords are measured against."""
+
+    term: str = Field(primary_key=True)
+    count: int
+    talks: int
+
+
+class TalkKeyword(SQLModel, table=True):
+    """One of the terms that set a talk apart from the rest of the corpus (topics/keywords.py)."""
+
+    talk_id: str = Field(primary_key=True, foreign_key="talk.id")
+    rank: int = Field(primary_key=True)  # 1 = most distinctive
+    term: str
+    weight: float
+    count: int
+    forms: str  # the spellings said, separated by " | "
+
+
+class ForumKeyword(SQLModel, table=True):
+    """One of the terms that set a forum (its talks together) apart: the conference overview."""
+
+    event: str = Field(primary_key=True)
+    forum: str = Field(primary_key=True)
+    rank: int = Field(primary_key=True)
+    term: str
+    weight: float
+    count: int
+
+
+class RelatedTalk(SQLModel, table=True):
+    """A talk about the same things as another (topics/related.py), with the terms they share."""
+
+    talk_id: str = Field(primary_key=True, foreign_key="talk.id")
+    rank: int = Field(primary_key=True)
+    other_id: str = Field(foreign_key="talk.id")
+    score: float
+    shared: str  # terms separated by " | "
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the database, such as the normaliser version it was built with."""
 

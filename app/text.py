@@ -157,7 +157,7 @@ def is_person_name_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _word_list(path: Path) -> tuple[str, ...]:
+def word_list(path: Path) -> tuple[str, ...]:
     """Words of a user-editable list: whitespace or line separated, `#` starts a comment."""
     if not path.exists():
         return ()
@@ -176,8 +176,20 @@ def words(normalized: str) -> list[str]:
 
     Cut by jieba-rs (rjieba): the same dictionary and algorithm as jieba, sixty times faster.
     """
+    return [token for token in word_runs(normalized) if token]
+
+
+def word_runs(normalized: str) -> list[str | None]:
+    """Like `words`, with None where punctuation separates two runs of words (spaces do not)."""
     load_dictionary()
-    return [token for token in map(_word, rjieba.cut_for_search(normalized)) if token]
+    runs: list[str | None] = []
+    for token in rjieba.cut_for_search(normalized):
+        word = _word(token)
+        if word:
+            runs.append(word)
+        elif token.strip() and runs and runs[-1] is not None:
+            runs.append(None)
+    return runs
 
 
 @lru_cache(maxsize=200_000)
@@ -199,7 +211,7 @@ def _dictionary_entries() -> tuple[str, ...]:
 def meaningful_words(normalized: str) -> list[str]:
     """The content words of a typed question: 大模型会不会取代程序员 → 大模型, 取代, 程序员."""
     load_dictionary()
-    stopwords = set(_word_list(config.STOPWORDS_FILE))
+    stopwords = set(word_list(config.STOPWORDS_FILE))
     found: list[str] = []
     for token in jieba.cut(normalized):
         token = token.strip()

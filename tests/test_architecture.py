@@ -10,7 +10,7 @@ from tests.conftest import PROJECT
 
 APP = PROJECT / "app"
 # A module may import the core and the stages before its own, never a later one.
-STAGES = ["core", "speakers", "ingest", "search", "web"]
+STAGES = ["core", "speakers", "topics", "ingest", "search", "web"]
 ENTRY_POINTS = {"app.cli", "app.__main__"}  # they start the stages, so they may import any
 
 

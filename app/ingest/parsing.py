@@ -69,7 +69,7 @@ _BVID = re.compile(r"^BV[0-9A-Za-z]{10}$")
 _YOUTUBE_ID = re.compile(r"^(?=[\w-]*[\d_-])[A-Za-z0-9_-]{11}$")
 # A Bilibili id glued to the end of a title, as video downloaders write it: `… -BV1k9pAzpE8S_p3-`.
 _GLUED_BVID = re.compile(r"\s*-?(BV[0-9A-Za-z]{10})(?:_[pP](\d+))?-?\s*$")
-_PART = re.compile(r"^[Pp](\d+)\s*(?:[：:]\s*(.*))?$", re.DOTALL)
+_PART = re.compile(r"^[Pp](\d+)\s*(?:(?:[：:]|(?<=\s)-\s)\s*(.*))?$", re.DOTALL)
 # `Conference 2024 p03 P03_Closing_Remarks`: a part number inside the text, the title after it.
 _INLINE_PART = re.compile(r"^(.*?)\s+[Pp](\d{1,3})\s+(?:[Pp]\d{1,3}[_\s]+)?(.+)$", re.DOTALL)
 _DATE_PREFIX = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:-|\s|：|$)\s*(.*)$", re.DOTALL)

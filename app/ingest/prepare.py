@@ -7,7 +7,7 @@ at once (`prepare_all`); ingest then only writes the results.
 from __future__ import annotations
 
 import os
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from app import text
 from app.ingest.parsing import ParsedTalk, SourceText
 from app.sounds import sound_tokens
 from app.speakers.structure import Structure, analyse
+from app.topics.keywords import term_counts
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
@@ -27,6 +28,7 @@ class PreparedTalk:
     structure: Structure
     forms: list[tuple[str, str, str]]  # per segment: see index_forms
     words: list[str]  # per segment: jieba tokens joined by spaces
+    terms: Counter[str]  # the talk's keyword candidates (topics/keywords.py), before variants are folded
 
 
 @dataclass
@@ -48,8 +50,9 @@ def index_forms(display_text: str) -> tuple[str, str, str]:
 def prepare_talk(parsed: ParsedTalk) -> PreparedTalk:
     texts = [text.clean(p) for p in parsed.paragraphs]
     forms = [index_forms(t) for t in texts]
-    words = [" ".join(text.words(normalized)) for normalized, _, _ in forms]
-    return PreparedTalk(parsed, texts, analyse(parsed.heading, texts), forms, words)
+    tokens = [text.word_runs(normalized) for normalized, _, _ in forms]
+    words = [" ".join(token for token in segment if token) for segment in tokens]
+    return PreparedTalk(parsed, texts, analyse(parsed.heading, texts), forms, words, term_counts(tokens))
 
 
 def prepare_source(source: SourceText) -> PreparedSource:

@@ -20,8 +20,9 @@ from sqlmodel import Session
 from app.db import create_schema, writable_engine
 from app.ingest.parsing import Heading, SourceText, talk_id
 from app.ingest.prepare import PreparedSource, PreparedTalk, index_forms, prepare_all
+from app.ingest.topic_tables import refresh_topics, store_terms
 from app.lexicon import PERSON_TITLES
-from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker
+from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker, TalkTerms
 from app.people import split_name
 from app.roster import Roster, load_roster
 from app.sounds import sounds_like
@@ -56,6 +57,7 @@ def build(
                 _delete_file(session, name)
             _add_sources(session, prepare_all(changed), load_roster(), progress)
             _resolve_titled_names(session)
+            refresh_topics(session)
             _refresh_catalogue(session, versions)
         engine.dispose()
         os.replace(building, db_path)
@@ -87,7 +89,7 @@ def _delete_file(session: Session, name: str) -> None:
                 f"INSERT INTO {table}({table}, rowid, {column}) VALUES ('delete', ?, ?)",
                 [(row[0], row[position]) for row in index_rows],
             )
-        for table in (Segment, Slide, TalkSpeaker, Chapter):
+        for table in (Segment, Slide, TalkSpeaker, Chapter, TalkTerms):
             session.execute(delete(table).where(table.talk_id.in_(talk_ids)))  # type: ignore[attr-defined]
         session.execute(delete(Talk).where(Talk.id.in_(talk_ids)))  # type: ignore[attr-defined]
     session.execute(delete(SourceFile).where(SourceFile.name == name))  # type: ignore[arg-type]
@@ -134,6 +136,7 @@ def _add_talk(
         )
     )
     speaker_ids = _add_participants(session, identifier, heading, structure, roster)
+    store_terms(session, identifier, talk.terms)
     segment_rows, word_rows, index_rows = [], [], []
     for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
         row_id = next_id + number - 1

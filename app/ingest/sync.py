@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import config
+from app.aliases import aliases_state
 from app.ingest.parsing import SourceText, TranscriptError, line_at, parse_transcript, talk_id
 from app.roster import roster_version
 
@@ -127,6 +128,13 @@ def _stored_state(db_path: Path) -> tuple[dict[str, str] | None, str | None]:
         return None, "the database could not be read"
 
 
+def _aliases_edited(db_path: Path) -> bool:
+    """The alias list changed since the database was built: its keywords must be folded again."""
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'aliases'").fetchone()
+    return row is None or row[0] != aliases_state()
+
+
 def _stored_owners(db_path: Path, leaving: list[str]) -> dict[str, str]:
     """talk id → name of its file, for the talks of the published database that stay (not `leaving`)."""
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
@@ -178,7 +186,7 @@ def _sync(
     for source in changed:
         (report.updated if stored and source.name in stored else report.added).append(source.name)
 
-    if stored is not None and not changed and not report.removed and db_path.exists():
+    if stored is not None and not changed and not report.removed and not _aliases_edited(db_path):
         report.talks, report.segments = _counts(db_path)
         return
     from app.ingest.store import build  # the build's dependencies load only when there is something to build

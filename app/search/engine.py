@@ -24,9 +24,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
 from app import semantic
+from app.aliases import aliases_version, forms_said_in
 from app.models import TALK_KINDS
 from app.search import fusion, ranking
-from app.search.aliases import aliases_version, forms_said_in
 from app.search.filters import CorpusFacts, Restriction, corpus_facts, restrict
 from app.search.highlight import mark
 from app.search.query import Clause, Query, Term, parse_query

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
+from app.aliases import equivalents
 from app.lexicon import ORDINARY_WORD_FREQUENCY, is_han
 from app.people import split_name
-from app.search.aliases import equivalents
 from app.search.filters import CorpusFacts
 from app.sounds import closeness, folded, sound_phrases
 from app.text import common_word_frequency, normalize

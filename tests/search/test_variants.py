@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from app.aliases import equivalents, parse_aliases
 from app.search import search
-from app.search.aliases import equivalents, parse_aliases
 from app.sounds import closeness, fold, sound_tokens, sounds_like
 from app.text import normalize
 
@@ -88,7 +88,7 @@ def test_speaker_search_page_proposes_the_right_person(client):
 
 def test_editing_the_alias_list_changes_the_next_search(connection, tmp_path, monkeypatch):
     aliases = tmp_path / "aliases.txt"
-    monkeypatch.setattr("app.search.aliases.ALIASES_FILE", aliases)
+    monkeypatch.setattr("app.aliases.ALIASES_FILE", aliases)
     aliases.write_text("xyzzy | 悟道\n", encoding="utf-8")
     assert {v.text for v in search(connection, "xyzzy").variants} == {"悟道"}
     aliases.write_text("xyzzy | 智源研究院\n", encoding="utf-8")  # edited while the server runs

@@ -44,6 +44,11 @@ def aliases_version(path: Path | None = None) -> tuple[float, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
+def aliases_state() -> str:
+    """The alias list's version as text, for a database to record which list its keywords were folded with."""
+    return repr(aliases_version())
+
+
 def forms_said_in(text: str, path: Path | None = None) -> list[str]:
     """The other forms of every alias group one of whose forms the normalised text says.
 
@@ -78,3 +83,18 @@ def equivalents(term: str, path: Path | None = None) -> list[str]:
         if term in group:
             found += [form for form in group if form != term and form not in found]
     return found
+
+
+def canonical_forms(path: Path | None = None) -> dict[str, str]:
+    """Every variant form → its group's canonical form (the first), for folding counts onto one term.
+
+    A form in several groups folds onto the first group that lists it.
+    """
+    path = path or ALIASES_FILE
+    if not path.exists():
+        return {}
+    folded: dict[str, str] = {}
+    for group in _groups(path, aliases_version(path)):
+        for form in group[1:]:
+            folded.setdefault(form, group[0])
+    return folded

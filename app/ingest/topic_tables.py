@@ -1,0 +1,112 @@
+"""The topic tables of a build: keywords of every talk and forum, related talks, corpus term counts.
+
+Keywords compare each talk with the whole corpus, so they are recomputed for every talk
+whenever any file changes (from the term counts kept per talk in `talkterms`, which is
+quick), and when the alias list changes, since variants are folded onto one term.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter, defaultdict
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from app.aliases import aliases_state, canonical_forms
+from app.models import ForumKeyword, Meta, RelatedTalk, Speaker, Talk, TalkKeyword, TalkTerms, TermStat
+from app.topics.keywords import KEYWORD_COUNT, Corpus, Keyword, distinctive, fold, name_words
+from app.topics.related import related_talks
+
+RELATED_TERMS = 30  # keywords per talk that related talks are compared on (more than are shown)
+
+
+def store_terms(session: Session, talk_id: str, counts: Counter[str]) -> None:
+    packed = zlib.compress(json.dumps(counts, ensure_ascii=False, separators=(",", ":")).encode())
+    session.add(TalkTerms(talk_id=talk_id, counts=packed))
+
+
+def refresh_topics(session: Session) -> None:
+    """Recompute every topic table from the stored term counts."""
+    for table in (TalkKeyword, ForumKeyword, RelatedTalk, TermStat):
+        session.execute(delete(table))
+    canonical = canonical_forms()
+    folded: dict[str, tuple[Counter[str], dict[str, Counter[str]]]] = {}
+    for talk_id, packed in session.execute(select(TalkTerms.talk_id, TalkTerms.counts)):
+        folded[talk_id] = fold(Counter(json.loads(zlib.decompress(packed))), canonical)
+    corpus = Corpus()
+    for counts, _ in folded.values():
+        corpus.add(counts)
+    people = [name for row in session.execute(select(Speaker.name, Speaker.aliases)) for name in _names(*row)]
+    excluded = name_words(people)
+    keywords = {
+        talk_id: distinctive(counts, corpus, forms=forms, excluded=excluded, limit=RELATED_TERMS)
+        for talk_id, (counts, forms) in folded.items()
+    }
+    rows = [
+        _keyword_row(k, rank, talk_id=talk_id) for talk_id, found in keywords.items() for rank, k in enumerate(found, 1)
+    ]
+    _insert(session, TalkKeyword, [row for row in rows if row["rank"] <= KEYWORD_COUNT])
+    forum_rows = [
+        {k: v for k, v in row.items() if k != "forms"} for row in _forum_rows(session, folded, corpus, excluded)
+    ]
+    _insert(session, ForumKeyword, forum_rows)
+    _insert(
+        session,
+        RelatedTalk,
+        [
+            {"talk_id": talk_id, "rank": rank, "other_id": r.talk_id, "score": r.score, "shared": " | ".join(r.shared)}
+            for talk_id, found in related_talks(keywords).items()
+            for rank, r in enumerate(found, 1)
+        ],
+    )
+    _insert(
+        session,
+        TermStat,
+        [{"term": term, "count": count, "talks": corpus.talks[term]} for term, count in corpus.counts.items()],
+    )
+    session.merge(Meta(key="aliases", value=aliases_state()))
+
+
+def _names(name: str, aliases: str) -> list[str]:
+    return [name, *(alias for alias in aliases.split(" | ") if alias)]
+
+
+def _keyword_row(keyword: Keyword, rank: int, **where: str) -> dict:
+    return {
+        **where,
+        "rank": rank,
+        "term": keyword.term,
+        "weight": keyword.weight,
+        "count": keyword.count,
+        "forms": " | ".join(keyword.forms),
+    }
+
+
+def _forum_rows(
+    session: Session,
+    folded: dict[str, tuple[Counter[str], dict[str, Counter[str]]]],
+    corpus: Corpus,
+    excluded: frozenset[str],
+) -> list[dict]:
+    """Keywords of each forum: the term counts of its talks together, against the corpus."""
+    forums: dict[tuple[str, str], tuple[Counter[str], dict[str, Counter[str]]]] = defaultdict(
+        lambda: (Counter(), defaultdict(Counter))
+    )
+    for talk_id, event, forum in session.execute(select(Talk.id, Talk.event, Talk.forum)):
+        if talk_id in folded:
+            counts, forms = forums[(event or "", forum or "")]
+            counts.update(folded[talk_id][0])
+            for term, said in folded[talk_id][1].items():
+                forms[term].update(said)
+    return [
+        _keyword_row(k, rank, event=event, forum=forum)
+        for (event, forum), (counts, forms) in forums.items()
+        for rank, k in enumerate(distinctive(counts, corpus, forms=forms, excluded=excluded), 1)
+    ]
+
+
+def _insert(session: Session, table: type, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(table), rows)

@@ -1,0 +1,1 @@
+"""What talks are about: distinctive terms per talk, forum and speaker, and talks that belong together."""

@@ -1,0 +1,192 @@
+"""Distinctive terms: the words a talk says much more often than the rest of the corpus does.
+
+Pure functions over word counts. A talk's terms are its jieba words (whole words, not the
+overlapping pieces of search mode), without fillers and one-character words, plus pairs of
+adjacent words said together often (自动 驾驶 → 自动驾驶). Each term is scored by the
+log-odds ratio of its rate in the talk against the rest of the corpus, with an informative
+Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"), divided by its standard
+error: rare flukes and words every talk says both score low.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from math import log, sqrt
+
+from app import config
+from app.lexicon import OFFICE_TITLES, PERSON_TITLES
+from app.people import split_name
+from app.text import common_word_frequency, is_person_name_word, normalize, word_list
+
+GENERAL_FREQUENCY = 3000  # jieba's frequency of an everyday word (感觉, 过去): such words weigh half as much
+PRIOR_STRENGTH = 500.0  # pseudo-words of corpus rates behind every talk's counts: tames small talks
+MIN_COUNT = 3  # a term said fewer times in a talk says little about it
+MIN_PAIR_COUNT = 3  # adjacent words said together this often become one term (自动驾驶)
+PAIR_SHARE = 0.5  # ... when at least this share of the rarer word's uses are in the pair
+KEYWORD_COUNT = 10  # terms shown per talk, sub-talk, forum and speaker
+_LATIN = re.compile(r"^[a-z][a-z0-9.+#-]*$")
+_MEANINGLESS = re.compile(r"^[\d.,%-]+$|^[a-z]$")  # numbers, single letters
+
+
+@dataclass(frozen=True)
+class Keyword:
+    term: str
+    weight: float  # z-score of the log-odds ratio against the rest of the corpus
+    count: int  # times the talk says it, variants included
+    forms: tuple[str, ...] = ()  # the spellings said, most frequent first (智朴, 智普)
+    key: str = ""  # the canonical form the spellings were folded onto
+
+
+def _name(canonical: str, spellings: tuple[str, ...]) -> str:
+    """The canonical form (智谱 for 智朴), unless the talk says it in another script (幻觉, not hallucination)."""
+    if canonical in spellings or canonical.isascii() == spellings[0].isascii():
+        return canonical
+    return spellings[0]
+
+
+@dataclass
+class Corpus:
+    """Term counts of the whole corpus: what a talk's counts are compared with."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    talks: Counter[str] = field(default_factory=Counter)  # how many talks say each term
+    total: int = 0
+
+    def add(self, counts: Counter[str]) -> None:
+        self.counts.update(counts)
+        self.talks.update(counts.keys())
+        self.total += sum(counts.values())
+
+
+def whole_words(search_tokens: Sequence[str | None]) -> list[str | None]:
+    """jieba's words from its search-mode tokens: the pieces (语言, 模型) emitted before a long word dropped.
+
+    Search mode emits the two- and three-character dictionary words inside a longer word just
+    before it; each such piece is a substring of the word that follows. None (a break) is kept.
+    """
+    out: list[str | None] = []
+    for token in search_tokens:
+        while token and out and len(token) > 2 and (last := out[-1]) and len(last) < len(token) and last in token:
+            out.pop()
+        out.append(token)
+    return out
+
+
+def _fillers() -> frozenset[str]:
+    return frozenset(word_list(config.STOPWORDS_FILE)) | frozenset(word_list(config.FILLERS_FILE))
+
+
+def content_words(search_tokens: Sequence[str | None], fillers: frozenset[str] | None = None) -> list[str | None]:
+    """Each whole word, or None where punctuation, a filler, a one-character word or a number breaks the run."""
+    fillers = _fillers() if fillers is None else fillers
+    kept: list[str | None] = []
+    for word in whole_words(search_tokens):
+        if word is None:
+            kept.append(None)
+            continue
+        latin = bool(_LATIN.match(word))
+        useless = word in fillers or _MEANINGLESS.match(word) or (len(word) < 2 and not latin)
+        kept.append(None if useless else word)
+    return kept
+
+
+def term_counts(segments: Iterable[Sequence[str | None]], fillers: frozenset[str] | None = None) -> Counter[str]:
+    """Counts of the terms of some segments (each its search-mode tokens, None at punctuation), pairs included."""
+    fillers = _fillers() if fillers is None else fillers
+    singles: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for tokens in segments:
+        words = content_words(tokens, fillers)
+        singles.update(w for w in words if w)
+        pairs.update((a, b) for a, b in zip(words, words[1:], strict=False) if a and b)
+    counts = Counter(singles)
+    for (first, second), together in pairs.items():
+        if together >= MIN_PAIR_COUNT and together >= PAIR_SHARE * min(singles[first], singles[second]):
+            counts[join_pair(first, second)] = together
+            counts[first] -= together  # what is left is the word said on its own
+            counts[second] -= together
+    return +counts
+
+
+def join_pair(first: str, second: str) -> str:
+    """Two words as one term: Chinese words run together, Latin ones keep a space (scaling law)."""
+    return f"{first} {second}" if first[-1].isascii() and second[0].isascii() else first + second
+
+
+def fold(counts: Counter[str], canonical: dict[str, str]) -> tuple[Counter[str], dict[str, Counter[str]]]:
+    """Counts with every variant spelling added to its canonical term, and the spellings said of each."""
+    folded: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for term, count in counts.items():
+        target = canonical.get(term, term)
+        folded[target] += count
+        forms.setdefault(target, Counter())[term] += count
+    return folded, forms
+
+
+def specificity(term: str) -> float:
+    """1 for a word general Chinese rarely uses (幻觉, 端侧), falling for everyday words (感觉, 公司).
+
+    jieba's dictionary frequencies come from a general corpus: words common there may still be
+    said more in one talk than in others without being what the talk is about.
+    """
+    return 1 / (1 + sqrt(common_word_frequency(term) / GENERAL_FREQUENCY))
+
+
+def distinctive(
+    counts: Counter[str],
+    corpus: Corpus,
+    *,
+    forms: dict[str, Counter[str]] | None = None,
+    excluded: frozenset[str] = frozenset(),
+    limit: int = KEYWORD_COUNT,
+) -> list[Keyword]:
+    """The terms of `counts` (part of `corpus`) that set it apart from the rest, best first.
+
+    Of a term and a longer one holding it that accounts for most of its uses (具身 in
+    具身智能), only the longer one is listed, and so are people's names, which say who spoke rather than what about.
+    """
+    size = sum(counts.values())
+    rest_total = max(corpus.total - size, 1)
+    scored = []
+    for term, count in counts.items():
+        if count < MIN_COUNT or term in excluded or is_person_name_word(term):
+            continue
+        prior = PRIOR_STRENGTH * corpus.counts[term] / max(corpus.total, 1)
+        rest = max(corpus.counts[term] - count, 0)
+        here = log((count + prior) / (size + PRIOR_STRENGTH - count - prior))
+        there = log((rest + prior) / (rest_total + PRIOR_STRENGTH - rest - prior))
+        z = (here - there) / sqrt(1 / (count + prior) + 1 / (rest + prior))
+        if z > 0:
+            scored.append((z * specificity(term), term, count))
+    scored.sort(reverse=True)
+    chosen: list[Keyword] = []
+    for z, term, count in scored:
+        if any(term in k.key and count < 2 * k.count for k in chosen):
+            continue
+        said = forms.get(term) if forms else None
+        spellings = tuple(f for f, _ in said.most_common()) if said else (term,)
+        keyword = Keyword(_name(term, spellings), round(z, 2), count, spellings, term)
+        inside = next((i for i, k in enumerate(chosen) if k.key in term and k.count < 2 * count), None)
+        if inside is not None:  # 具身 chosen first, then 具身智能: the fuller term takes its place
+            chosen[inside] = replace(keyword, weight=chosen[inside].weight)
+        else:
+            chosen.append(keyword)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """Terms that name people rather than topics: full names, given names (亚勤, 志玲) and titles."""
+    words: set[str] = set(PERSON_TITLES) | set(OFFICE_TITLES)
+    for name in names:
+        normalized = normalize(name)
+        words.add(normalized)
+        surname, given = split_name(normalized)
+        if surname and len(given) >= 2:
+            words.add(given)
+    return frozenset(words)

@@ -1,0 +1,54 @@
+"""The topic tables a build writes: keywords per talk and forum, related talks, refreshed with the alias list."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from app.ingest import ingest
+
+TALK = "# 2024某大会-{forum} - P{part} - {title} - 上传者 - BV1topic000{part}\n\n" + "\n\n".join(["{body}"] * 6)
+VIDEO = "今天讲视频生成，扩散模型生成视频，智朴的视频生成模型。"
+VIDEO_TOO = "视频生成的评测，视频生成和扩散模型的未来，智谱也在做。"
+CHIPS = "芯片的算力不够，国产芯片，算力集群，芯片的功耗。"
+
+
+def build(folder: Path, db: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    for part, (forum, title, body) in enumerate(
+        [("生成论坛", "视频生成", VIDEO), ("生成论坛", "视频评测", VIDEO_TOO), ("芯片论坛", "国产芯片", CHIPS)], 1
+    ):
+        text = TALK.format(forum=forum, part=part, title=title, body=body)
+        (folder / f"{part}.txt").write_text(text, encoding="utf-8")
+    report = ingest(folder, db)
+    assert report.ok, report.problems
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_each_talk_gets_its_keywords_and_the_talks_about_the_same_thing_are_related(tmp_path):
+    db = tmp_path / "kb.sqlite3"
+    build(tmp_path / "t", db)
+    keywords = dict(rows(db, "SELECT talk_id, group_concat(term, ' ') FROM talkkeyword GROUP BY talk_id"))
+    assert "芯片" in keywords["BV1topic0003-p3"].split() and "视频生成" in keywords["BV1topic0001-p1"].split()
+    related = rows(db, "SELECT talk_id, other_id, shared FROM relatedtalk WHERE rank = 1 ORDER BY talk_id")
+    assert related[0][:2] == ("BV1topic0001-p1", "BV1topic0002-p2") and "视频生成" in related[0][2]
+    forums = dict(rows(db, "SELECT forum, group_concat(term, ' ') FROM forumkeyword GROUP BY forum"))
+    assert "芯片" in forums["芯片论坛"].split() and "芯片" not in forums["生成论坛"].split()
+
+
+def test_editing_the_alias_list_folds_spellings_again_without_reading_the_files(tmp_path, monkeypatch):
+    aliases = tmp_path / "aliases.txt"
+    aliases.write_text("", encoding="utf-8")
+    monkeypatch.setattr("app.aliases.ALIASES_FILE", aliases)
+    db = tmp_path / "kb.sqlite3"
+    build(tmp_path / "t", db)
+    assert rows(db, "SELECT term FROM talkkeyword WHERE talk_id = 'BV1topic0001-p1' AND term = '智谱'") == []
+    aliases.write_text("智谱 | 智朴\n", encoding="utf-8")
+    report = ingest(tmp_path / "t", db)
+    assert report.ok and len(report.unchanged) == 3
+    (forms,) = rows(db, "SELECT forms FROM talkkeyword WHERE talk_id = 'BV1topic0001-p1' AND term = '智谱'")
+    assert forms == ("智朴",)

@@ -1,0 +1,74 @@
+"""Keywords: the terms that set one talk apart from the others, named as a reader would."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from app.topics.keywords import Corpus, distinctive, fold, name_words, term_counts, whole_words
+
+
+def corpus_of(*talks: Counter[str]) -> Corpus:
+    corpus = Corpus()
+    for counts in talks:
+        corpus.add(counts)
+    return corpus
+
+
+def test_search_mode_pieces_are_folded_back_into_their_word():
+    assert whole_words(["我们", "的", "语言", "模型", "大语言模型", "中华", "华人", "中华人民共和国"]) == [
+        "我们",
+        "的",
+        "大语言模型",
+        "中华人民共和国",
+    ]
+
+
+def test_fillers_and_single_characters_are_not_terms():
+    counts = term_counts([["然后", "我们", "就是", "的", "幻觉", "问题"]] * 3)
+    assert counts == Counter({"幻觉": 3})
+
+
+def test_words_said_together_often_become_one_term():
+    counts = term_counts([["自动", "驾驶", "很", "难"]] * 4 + [["驾驶", "汽车"]])
+    assert counts["自动驾驶"] == 4
+    assert counts["驾驶"] == 1  # only the use on its own is left
+    assert "自动" not in counts
+    assert term_counts([["scaling", "law"]] * 3)["scaling law"] == 3
+
+
+def test_a_term_one_talk_says_often_beats_a_word_every_talk_says():
+    talk = Counter({"幻觉": 30, "数据": 40})
+    others = [Counter({"数据": 40, "算力": 5}), Counter({"数据": 45, "芯片": 6})]
+    top = distinctive(talk, corpus_of(talk, *others))
+    assert top[0].term == "幻觉" and top[0].count == 30
+    assert "数据" not in [k.term for k in top]
+
+
+def test_terms_said_less_than_three_times_are_not_keywords():
+    talk = Counter({"端侧": 2, "幻觉": 5})
+    assert [k.term for k in distinctive(talk, corpus_of(talk, Counter({"数据": 50})))] == ["幻觉"]
+
+
+def test_people_are_not_topics():
+    talk = Counter({"杨植麟": 20, "植麟": 9, "老师": 30, "长文本": 10})
+    excluded = name_words(["杨植麟"])
+    assert [k.term for k in distinctive(talk, corpus_of(talk, Counter({"数据": 50})), excluded=excluded)] == ["长文本"]
+
+
+def test_misheard_spellings_count_for_the_correct_term_and_are_listed():
+    counts, forms = fold(Counter({"智朴": 5, "智普": 3, "代码": 4}), {"智朴": "智谱", "智普": "智谱"})
+    assert counts == Counter({"智谱": 8, "代码": 4})
+    keyword = distinctive(counts, corpus_of(counts, Counter({"数据": 50})), forms=forms)[0]
+    assert (keyword.term, keyword.count, keyword.forms) == ("智谱", 8, ("智朴", "智普"))
+
+
+def test_a_translation_keeps_the_language_the_talk_speaks():
+    counts, forms = fold(Counter({"幻觉": 9}), {"幻觉": "hallucination"})
+    keyword = distinctive(counts, corpus_of(counts, Counter({"数据": 50})), forms=forms)[0]
+    assert keyword.term == "幻觉" and keyword.key == "hallucination"
+
+
+def test_a_word_inside_a_better_term_is_not_listed_twice():
+    talk = Counter({"具身智能": 20, "具身": 21, "机器人": 15})
+    terms = [k.term for k in distinctive(talk, corpus_of(talk, Counter({"数据": 50})))]
+    assert "具身智能" in terms and "具身" not in terms
