@@ -85,16 +85,21 @@ def equivalents(term: str, path: Path | None = None) -> list[str]:
     return found
 
 
-def canonical_forms(path: Path | None = None) -> dict[str, str]:
-    """Every variant form → its group's canonical form (the first), for folding counts onto one term.
-
-    A form in several groups folds onto the first group that lists it.
-    """
+def alias_groups(path: Path | None = None) -> dict[str, list[str]]:
+    """Canonical form → its whole group (canonical first), for folding counts of variants onto one term."""
     path = path or ALIASES_FILE
     if not path.exists():
         return {}
-    folded: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
     for group in _groups(path, aliases_version(path)):
+        groups.setdefault(group[0], group)
+    return groups
+
+
+def canonical_forms(groups: dict[str, list[str]]) -> dict[str, str]:
+    """Every variant form → its canonical form; a form listed in several groups folds onto the first."""
+    folded: dict[str, str] = {}
+    for canonical, group in groups.items():
         for form in group[1:]:
-            folded.setdefault(form, group[0])
+            folded.setdefault(form, canonical)
     return folded

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
-from app.aliases import aliases_state, canonical_forms
+from app.aliases import alias_groups, aliases_state, canonical_forms
 from app.models import ForumKeyword, Meta, RelatedTalk, Speaker, Talk, TalkKeyword, TalkTerms, TermStat
 from app.topics.keywords import KEYWORD_COUNT, Corpus, Keyword, distinctive, fold, name_words
 from app.topics.related import related_talks
@@ -31,7 +31,8 @@ def refresh_topics(session: Session) -> None:
     """Recompute every topic table from the stored term counts."""
     for table in (TalkKeyword, ForumKeyword, RelatedTalk, TermStat):
         session.execute(delete(table))
-    canonical = canonical_forms()
+    groups = alias_groups()
+    canonical = canonical_forms(groups)
     folded: dict[str, tuple[Counter[str], dict[str, Counter[str]]]] = {}
     for talk_id, packed in session.execute(select(TalkTerms.talk_id, TalkTerms.counts)):
         folded[talk_id] = fold(Counter(json.loads(zlib.decompress(packed))), canonical)
@@ -41,7 +42,7 @@ def refresh_topics(session: Session) -> None:
     people = [name for row in session.execute(select(Speaker.name, Speaker.aliases)) for name in _names(*row)]
     excluded = name_words(people)
     keywords = {
-        talk_id: distinctive(counts, corpus, forms=forms, excluded=excluded, limit=RELATED_TERMS)
+        talk_id: distinctive(counts, corpus, forms=forms, excluded=excluded, groups=groups, limit=RELATED_TERMS)
         for talk_id, (counts, forms) in folded.items()
     }
     rows = [
@@ -49,7 +50,7 @@ def refresh_topics(session: Session) -> None:
     ]
     _insert(session, TalkKeyword, [row for row in rows if row["rank"] <= KEYWORD_COUNT])
     forum_rows = [
-        {k: v for k, v in row.items() if k != "forms"} for row in _forum_rows(session, folded, corpus, excluded)
+        {k: v for k, v in row.items() if k != "forms"} for row in _forum_rows(session, folded, corpus, excluded, groups)
     ]
     _insert(session, ForumKeyword, forum_rows)
     _insert(
@@ -89,6 +90,7 @@ def _forum_rows(
     folded: dict[str, tuple[Counter[str], dict[str, Counter[str]]]],
     corpus: Corpus,
     excluded: frozenset[str],
+    groups: dict[str, list[str]],
 ) -> list[dict]:
     """Keywords of each forum: the term counts of its talks together, against the corpus."""
     forums: dict[tuple[str, str], tuple[Counter[str], dict[str, Counter[str]]]] = defaultdict(
@@ -103,7 +105,7 @@ def _forum_rows(
     return [
         _keyword_row(k, rank, event=event, forum=forum)
         for (event, forum), (counts, forms) in forums.items()
-        for rank, k in enumerate(distinctive(counts, corpus, forms=forms, excluded=excluded), 1)
+        for rank, k in enumerate(distinctive(counts, corpus, forms=forms, excluded=excluded, groups=groups), 1)
     ]
 
 

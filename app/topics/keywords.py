@@ -40,11 +40,12 @@ class Keyword:
     key: str = ""  # the canonical form the spellings were folded onto
 
 
-def _name(canonical: str, spellings: tuple[str, ...]) -> str:
-    """The canonical form (智谱 for 智朴), unless the talk says it in another script (幻觉, not hallucination)."""
+def _name(canonical: str, spellings: tuple[str, ...], group: Sequence[str]) -> str:
+    """The canonical form (智谱 for 智朴); when the talk speaks another script, the group's first form in
+    that script (具身智能 for 聚生智能 in `embodied ai | 具身智能 | 聚生智能`), else what it says (幻觉)."""
     if canonical in spellings or canonical.isascii() == spellings[0].isascii():
         return canonical
-    return spellings[0]
+    return next((form for form in group if form.isascii() == spellings[0].isascii()), spellings[0])
 
 
 @dataclass
@@ -142,6 +143,7 @@ def distinctive(
     *,
     forms: dict[str, Counter[str]] | None = None,
     excluded: frozenset[str] = frozenset(),
+    groups: dict[str, Sequence[str]] | None = None,
     limit: int = KEYWORD_COUNT,
 ) -> list[Keyword]:
     """The terms of `counts` (part of `corpus`) that set it apart from the rest, best first.
@@ -169,7 +171,8 @@ def distinctive(
             continue
         said = forms.get(term) if forms else None
         spellings = tuple(f for f, _ in said.most_common()) if said else (term,)
-        keyword = Keyword(_name(term, spellings), round(z, 2), count, spellings, term)
+        group = (groups or {}).get(term, ())
+        keyword = Keyword(_name(term, spellings, group), round(z, 2), count, spellings, term)
         inside = next((i for i, k in enumerate(chosen) if k.key in term and k.count < 2 * count), None)
         if inside is not None:  # 具身 chosen first, then 具身智能: the fuller term takes its place
             chosen[inside] = replace(keyword, weight=chosen[inside].weight)
