@@ -511,9 +511,7 @@ def _append_tier(
     `page` gives the limit and offset of the whole result; the tier begins after the exact matches
     and after the tiers already appended.
     """
-    negated, negated_params = _negations(result.query)
-    ids_sql = f"SELECT id FROM ({tier.ids_sql}) EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
-    scope = _Scope(ids_sql, [*tier.ids_params, *exact.ids_params, *negated_params], exact.restriction)
+    scope = _tier_scope(result.query, exact, tier)
     size = sum(scope.counts(connection).values())
     before = result.total + (result.approximate_total or 0) + result.related_total
     request = replace(
@@ -529,27 +527,69 @@ def _append_tier(
     return size
 
 
-def _add_approximate(
-    connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
-) -> None:
-    """Append segments that match once a term is replaced by a known or likely mis-transcription."""
-    expanded = []
-    for clause in (c for c in result.query.clauses if not c.negated):
+def _variant_tier(connection: Connection, facts: CorpusFacts, query: Query) -> tuple[_Tier | None, list[Variant]]:
+    """The tier of segments that match once a term is replaced by one of its variants, and the variants."""
+    expanded, variants_found = [], []
+    for clause in (c for c in query.clauses if not c.negated):
         found = [variant for term in clause.alternatives for variant in _variants(connection, facts, term.text)]
-        result.variants += found
+        variants_found += found
         expanded.append(Clause([*clause.alternatives, *(Term(v.text, talks=v.talks) for v in found)]))
-    if not result.variants:
-        result.approximate_total = 0
-        return
+    if not variants_found:
+        return None, []
     pieces = [_clause_sql(clause) for clause in expanded]
-    weights = {v.text: v.score for v in result.variants}
+    weights = {v.text: v.score for v in variants_found}
     tier = _Tier(
         "approximate",
         " INTERSECT ".join(sql for sql, _ in pieces),
         [p for _, clause_params in pieces for p in clause_params],
-        (*(t.text for t in result.query.positive_terms), *weights),
+        (*(t.text for t in query.positive_terms), *weights),
         tuple(weights.items()),
     )
+    return tier, variants_found
+
+
+@dataclass
+class Mentions:
+    """Where a query is said: matching segments per (talk, attributed speaker), literal and by variants."""
+
+    query: Query
+    literal: Counter[tuple[str, str | None]]
+    variants: Counter[tuple[str, str | None]]
+    heard: list[str]  # the variant forms counted
+
+
+def mentions(connection: Connection, raw_query: str, filters: dict[str, str] | None = None) -> Mentions:
+    """Counts of the segments matching a query the way search matches it, for charts (explore.py)."""
+    query = parse_query(raw_query)
+    query.filters.update({k: v for k, v in (filters or {}).items() if v})
+    if not query.has_positive_terms:
+        return Mentions(query, Counter(), Counter(), [])
+    facts = corpus_facts(connection)
+    ids_sql, params = matching_ids_sql(query)
+    exact = _Scope(ids_sql, params, restrict(facts, query.filters))
+    tier, found = _variant_tier(connection, facts, query)
+    if tier is None:
+        return Mentions(query, exact.counts(connection), Counter(), [])
+    return Mentions(
+        query, exact.counts(connection), _tier_scope(query, exact, tier).counts(connection), [v.text for v in found]
+    )
+
+
+def _tier_scope(query: Query, exact: _Scope, tier: _Tier) -> _Scope:
+    """A tier's segments within the filters, without the exact matches and the excluded terms."""
+    negated, negated_params = _negations(query)
+    ids_sql = f"SELECT id FROM ({tier.ids_sql}) EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
+    return _Scope(ids_sql, [*tier.ids_params, *exact.ids_params, *negated_params], exact.restriction)
+
+
+def _add_approximate(
+    connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
+) -> None:
+    """Append segments that match once a term is replaced by a known or likely mis-transcription."""
+    tier, result.variants = _variant_tier(connection, facts, result.query)
+    if tier is None:
+        result.approximate_total = 0
+        return
     shown = len(result.hits)
     result.approximate_total = _append_tier(connection, facts, result, exact, tier, page)
     for hit in result.hits[shown:]:

@@ -157,8 +157,9 @@ def distinctive(
     for term, count in counts.items():
         if count < MIN_COUNT or term in excluded or is_person_name_word(term):
             continue
-        prior = PRIOR_STRENGTH * corpus.counts[term] / max(corpus.total, 1)
-        rest = max(corpus.counts[term] - count, 0)
+        said = max(corpus.counts[term], count)  # a part of a talk may pair words the whole talk did not
+        prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), 0.01)
+        rest = said - count
         here = log((count + prior) / (size + PRIOR_STRENGTH - count - prior))
         there = log((rest + prior) / (rest_total + PRIOR_STRENGTH - rest - prior))
         z = (here - there) / sqrt(1 / (count + prior) + 1 / (rest + prior))

@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 
 from app.search import search
 from app.search.engine import Hit
+from app.search.explore import Grouping, explore
+from app.topics.keywords import Keyword
+from app.web import about
 from app.web import reads as catalog
 from app.web.deps import SearchOptionsDep, SessionDep, SpeakerDep, TalkDep
 
@@ -70,10 +73,58 @@ class SlideOut(BaseModel):
     url: str
 
 
+class KeywordOut(BaseModel):
+    term: str
+    weight: float = Field(description="how much more the talk says it than the rest of the corpus (log-odds z-score)")
+    count: int = Field(description="times it is said, its variant spellings included")
+    forms: list[str] = Field(description="the spellings said, most frequent first")
+
+
 class TalkDetailOut(TalkOut):
+    keywords: list[KeywordOut]
     segments: list[SegmentOut]
     slides: list[SlideOut]
     chapters: list[ChapterOut]
+
+
+class RelatedOut(BaseModel):
+    talk: TalkOut
+    score: float = Field(description="cosine similarity of the two talks' keywords")
+    shared: list[str] = Field(description="the keywords both talks have, most telling first")
+
+
+class ForumTopicsOut(BaseModel):
+    event: str
+    forum: str
+    keywords: list[KeywordOut]
+
+
+class ExploreSeriesOut(BaseModel):
+    query: str
+    literal: int = Field(description="segments holding every term")
+    variants: int = Field(description="further segments found through a known or likely mis-transcription")
+    heard: list[str]
+
+
+class ExploreBarOut(BaseModel):
+    literal: int
+    variants: int
+    rate: float = Field(description="(literal + variants) per 10,000 characters of the group")
+    url: str = Field(description="the search restricted to this group")
+
+
+class ExploreRowOut(BaseModel):
+    key: str = Field(description="the value of the search filter named by `by`")
+    label: str
+    characters: int
+    bars: list[ExploreBarOut] = Field(description="one per query, in the order of `series`")
+
+
+class ExploreOut(BaseModel):
+    by: str
+    series: list[ExploreSeriesOut]
+    rows: list[ExploreRowOut]
+    notes: list[str] = Field(description="why something is missing: empty queries, too many, nothing found")
 
 
 class AppearanceOut(BaseModel):
@@ -140,10 +191,15 @@ def talks(session: SessionDep) -> list[dict]:
     return [_talk_out(summary) for summary in catalog.list_talks(session)]
 
 
+def _keyword_out(keyword: Keyword) -> KeywordOut:
+    return KeywordOut(term=keyword.term, weight=keyword.weight, count=keyword.count, forms=list(keyword.forms))
+
+
 @router.get("/talks/{talk_id}", response_model=TalkDetailOut)
-def talk(talk_id: str, detail: TalkDep) -> dict:
+def talk(talk_id: str, session: SessionDep, detail: TalkDep) -> dict:
     return {
         **_talk_out(detail),
+        "keywords": [_keyword_out(k) for k in about.talk_keywords(session, talk_id)],
         "segments": [
             SegmentOut(
                 number=s.number,
@@ -171,6 +227,34 @@ def talk(talk_id: str, detail: TalkDep) -> dict:
             for slide in slides
         ],
     }
+
+
+@router.get("/talks/{talk_id}/related", response_model=list[RelatedOut])
+def related_talks(talk_id: str, session: SessionDep, detail: TalkDep) -> list[RelatedOut]:
+    """The talks most about the same things, with the keywords they share."""
+    found = about.related(session, talk_id)
+    people = {s.talk.id: s for s in catalog.list_talks(session) if s.talk.id in {r.talk.id for r in found}}
+    return [RelatedOut(talk=_talk_out(people[r.talk.id]), score=r.score, shared=r.shared) for r in found]
+
+
+@router.get("/overview", response_model=list[ForumTopicsOut])
+def overview(session: SessionDep) -> list[ForumTopicsOut]:
+    """The most distinctive terms of each forum: what the conference was about."""
+    return [
+        ForumTopicsOut(event=f.event, forum=f.forum, keywords=[_keyword_out(k) for k in f.keywords])
+        for f in about.overview(session)
+    ]
+
+
+@router.get("/explore", response_model=ExploreOut)
+def explore_topics(
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=500, description="one or more queries, separated by commas")] = "",
+    by: Grouping = "forum",
+) -> ExploreOut:
+    """Where queries are talked about: matching segments per event, forum, talk or attributed speaker."""
+    chart = explore(session.connection(), q, by)
+    return ExploreOut.model_validate(chart, from_attributes=True)
 
 
 @router.get("/speakers", response_model=list[SpeakerOut])

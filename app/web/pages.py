@@ -5,17 +5,19 @@ from __future__ import annotations
 from itertools import groupby
 from math import ceil
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app import config
+from app.models import Chapter
 from app.search import search
+from app.search.explore import Grouping, explore
 from app.search.filters import corpus_facts, find_speakers
 from app.search.highlight import mark
 from app.search.query import parse_query
-from app.web import reads
+from app.web import about, reads
 from app.web.deps import SearchOptionsDep, SessionDep, SpeakerDep, TalkDep
 from app.web.templating import templates
 
@@ -32,18 +34,46 @@ def home(request: Request, session: SessionDep) -> Response:
         )
         for event, group in groupby(talks, key=lambda s: s.talk.event)
     ]
-    return templates.TemplateResponse(request, "index.html", {"events": events, "totals": reads.totals(session)})
+    forum_terms = {(f.event or "Other", f.forum): f.keywords for f in about.overview(session)}
+    context = {"events": events, "totals": reads.totals(session), "forum_terms": forum_terms}
+    return templates.TemplateResponse(request, "index.html", context)
+
+
+GROUPINGS = [("event", "活动 Event"), ("forum", "论坛 Forum"), ("talk", "演讲 Talk"), ("speaker", "讲者 Speaker")]
+
+
+@pages.get("/explore")
+def explore_page(
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=config.MAX_QUERY_CHARS)] = "",
+    by: Grouping = "forum",
+) -> Response:
+    chart = explore(session.connection(), q, by) if q.strip() else None
+    context = {
+        "q": q,
+        "by": by,
+        "groupings": GROUPINGS,
+        "chart": chart,
+        "overview": about.overview(session),
+        "explore_link": lambda k: "/explore?" + urlencode({"q": k.term}),
+    }
+    return templates.TemplateResponse(request, "explore.html", context)
 
 
 @pages.get("/talks/{talk_id}")
 def talk_page(
     request: Request,
+    session: SessionDep,
     detail: TalkDep,
     q: Annotated[str, Query(max_length=config.MAX_QUERY_CHARS)] = "",
 ) -> Response:
     terms = [t.text for t in parse_query(q).positive_terms]
     marked = {seg.number: mark(seg.text, terms) for seg in detail.segments} if terms else {}
     hits = [number for number, html in marked.items() if "<mark>" in html]
+    talk_id = detail.talk.id
+    starts = [c.start_segment for c in detail.chapters]
+    slices = hit_map(hits, len(detail.segments))
     return templates.TemplateResponse(
         request,
         "talk.html",
@@ -53,9 +83,36 @@ def talk_page(
             "marked": marked,
             "hits": hits,
             "hit_numbers": set(hits),
-            "hit_map": hit_map(hits, len(detail.segments)),
+            "hit_map": slices,
+            "chapter_slices": chapter_slices(detail, len(slices)),
+            "hits_per_chapter": hits_per_chapter(detail, hits),
+            "keywords": about.talk_keywords(session, talk_id),
+            "chapter_keywords": about.chapter_keywords(session, talk_id, starts, len(detail.segments)),
+            "related": about.related(session, talk_id),
+            "in_talk": lambda k: f"/talks/{quote(talk_id)}?" + urlencode({"q": about.search_terms(k)}) + "#hits",
         },
     )
+
+
+def chapter_slices(detail: reads.TalkDetail, slices: int) -> dict[int, str]:
+    """Hit-map slice → the sub-talk that begins in it, so the map shows the chapter boundaries."""
+    count = max(len(detail.segments), 1)
+    return {(c.start_segment - 1) * slices // count: chapter_label(c) for c in detail.chapters}
+
+
+def hits_per_chapter(detail: reads.TalkDetail, hits: list[int]) -> list[tuple[str, int]]:
+    """(sub-talk label, hits in it), in order."""
+    counts = {c.number: 0 for c in detail.chapters}
+    for number in hits:
+        chapter = detail.chapter_of(number)
+        if chapter is not None:
+            counts[chapter.number] += 1
+    return [(chapter_label(c), counts[c.number]) for c in detail.chapters]
+
+
+def chapter_label(chapter: Chapter) -> str:
+    who = chapter.heard_name or ""
+    return f"{chapter.number}. {who}{' · ' if who and chapter.topic else ''}{chapter.topic or ''}".strip()
 
 
 def hit_map(hits: list[int], segment_count: int, buckets: int = 100) -> list[int | None]:
@@ -128,5 +185,11 @@ def speakers_page(request: Request, session: SessionDep, q: Annotated[str, Query
 
 
 @pages.get("/speakers/{speaker_id}")
-def speaker_page(request: Request, detail: SpeakerDep) -> Response:
-    return templates.TemplateResponse(request, "speaker.html", {"detail": detail})
+def speaker_page(request: Request, session: SessionDep, detail: SpeakerDep) -> Response:
+    speaker_id = detail.speaker.id
+    context = {
+        "detail": detail,
+        "keywords": about.speaker_keywords(session, speaker_id),
+        "in_speaker": lambda k: "/search?" + urlencode({"q": about.search_terms(k), "speaker": speaker_id}),
+    }
+    return templates.TemplateResponse(request, "speaker.html", context)

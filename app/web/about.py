@@ -1,0 +1,117 @@
+"""What talks are about, read for pages and API: stored keywords and related talks, and the
+keywords of sub-talks and of a speaker's words, computed on request against the corpus counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app import text
+from app.aliases import alias_groups, aliases_version, canonical_forms
+from app.models import ForumKeyword, RelatedTalk, Segment, Speaker, Talk, TalkKeyword, TermStat
+from app.search.filters import corpus_facts
+from app.topics.keywords import Corpus, Keyword, distinctive, fold, name_words, term_counts
+
+
+@dataclass
+class RelatedOut:
+    talk: Talk
+    score: float
+    shared: list[str]
+
+
+@dataclass
+class ForumTopics:
+    event: str
+    forum: str
+    keywords: list[Keyword]
+
+
+def talk_keywords(session: Session, talk_id: str) -> list[Keyword]:
+    rows = session.exec(select(TalkKeyword).where(TalkKeyword.talk_id == talk_id).order_by(col(TalkKeyword.rank)))
+    return [_keyword(row.term, row.weight, row.count, row.forms) for row in rows]
+
+
+def related(session: Session, talk_id: str) -> list[RelatedOut]:
+    rows = session.exec(
+        select(RelatedTalk, Talk)
+        .join(Talk, col(Talk.id) == col(RelatedTalk.other_id))
+        .where(RelatedTalk.talk_id == talk_id)
+        .order_by(col(RelatedTalk.rank))
+    ).all()
+    return [RelatedOut(talk, link.score, link.shared.split(" | ")) for link, talk in rows]
+
+
+def overview(session: Session) -> list[ForumTopics]:
+    """Each forum's most distinctive terms, in programme order: what the conference was about."""
+    order = {}
+    for event, forum in session.exec(select(Talk.event, Talk.forum).order_by(col(Talk.position))):
+        order.setdefault((event or "", forum or ""), len(order))
+    found: dict[tuple[str, str], list[Keyword]] = {}
+    for row in session.exec(select(ForumKeyword).order_by(col(ForumKeyword.rank))):
+        found.setdefault((row.event, row.forum), []).append(_keyword(row.term, row.weight, row.count, row.term))
+    return [ForumTopics(e, f, kws) for (e, f), kws in sorted(found.items(), key=lambda item: order.get(item[0], 0))]
+
+
+def chapter_keywords(session: Session, talk_id: str, starts: list[int], total: int) -> dict[int, list[Keyword]]:
+    """Keywords of each sub-talk of a forum recording, by its start segment."""
+    if not starts:
+        return {}
+
+    def compute() -> dict[int, list[Keyword]]:
+        texts = session.exec(select(Segment.text).where(Segment.talk_id == talk_id).order_by(col(Segment.number)))
+        segments = list(texts)
+        bounds = [*starts, total + 1]
+        return {
+            start: _distinctive(segments[start - 1 : end - 1], session)
+            for start, end in zip(bounds, bounds[1:], strict=False)
+        }
+
+    return corpus_facts(session.connection()).remembered(("chapter keywords", talk_id, aliases_version()), compute)
+
+
+def speaker_keywords(session: Session, speaker_id: str) -> list[Keyword]:
+    """What a person talks about: the keywords of the segments attributed to them."""
+
+    def compute() -> list[Keyword]:
+        texts = session.exec(select(Segment.text).where(Segment.speaker_id == speaker_id))
+        return _distinctive(list(texts), session)
+
+    return corpus_facts(session.connection()).remembered(("speaker keywords", speaker_id, aliases_version()), compute)
+
+
+def _distinctive(texts: list[str], session: Session) -> list[Keyword]:
+    corpus, excluded, groups = _corpus(session)
+    counts = term_counts(text.word_runs(text.normalize(t)) for t in texts)
+    folded, forms = fold(counts, canonical_forms(groups))
+    return distinctive(folded, corpus, forms=forms, excluded=excluded, groups=groups)
+
+
+def _corpus(session: Session) -> tuple[Corpus, frozenset[str], dict[str, list[str]]]:
+    """The corpus term counts, people's names and alias groups, loaded once per database and alias list."""
+
+    def load() -> tuple[Corpus, frozenset[str], dict[str, list[str]]]:
+        corpus = Corpus()
+        for term, count, talks in session.exec(select(TermStat.term, TermStat.count, TermStat.talks)):
+            corpus.counts[term], corpus.talks[term] = count, talks
+        corpus.total = sum(corpus.counts.values())
+        names = [
+            n
+            for name, aliases in session.exec(select(Speaker.name, Speaker.aliases))
+            for n in [name, *aliases.split(" | ")]
+            if n
+        ]
+        return corpus, name_words(names), alias_groups()
+
+    return corpus_facts(session.connection()).remembered(("corpus terms", aliases_version()), load)
+
+
+def _keyword(term: str, weight: float, count: int, forms: str) -> Keyword:
+    return Keyword(term, weight, count, tuple(forms.split(" | ")))
+
+
+def search_terms(keyword: Keyword) -> str:
+    """The query that finds a keyword as the talk says it: every spelling, OR-ed (智谱 OR 智朴)."""
+    spellings = list(dict.fromkeys([keyword.term, *keyword.forms]))
+    return " OR ".join(f'"{s}"' if " " in s else s for s in spellings)
