@@ -16,6 +16,8 @@ PAGES = {
     "search": "/search?q=大模型 安全",
     "talk": "/talks/BV1uH4y1w77V-p5?q=AGI#s20",  # opened from a result: at the permalink, terms marked
     "speaker": "/speakers/王仲远",
+    "explore": "/explore?q=开源, 闭源",
+    "talk-topics": "/talks/BV1iT421k7Bv-p36",  # keywords, contents with sub-talk terms; related talks at the end
 }
 DEVICES = {"desktop": "light", "phone": "dark"}  # the phone shows the dark theme, as set by the system
 

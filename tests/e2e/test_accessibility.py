@@ -22,6 +22,9 @@ PAGES = {
     "talk": "/talks/BV1uH4y1w77V-p5?q=AGI#s20",
     "speaker": "/speakers/王仲远",
     "speakers": "/speakers",
+    "explore": "/explore?q=开源, 闭源",
+    "explore-empty": "/explore?q=-的",
+    "forum-hits": "/talks/BV1iT421k7Bv-p36?q=智能体",
     "not-found": "/talks/nope",
 }
 BLOCKING = {"serious", "critical"}

@@ -203,3 +203,41 @@ def test_zero_result_page_offers_suggestions(page) -> None:
     page.wait_for_url(lambda url: "event=" not in url)
     assert query_of(page.url)["q"] == ["模型xyz"]
     expect(page.locator(".filters")).to_have_count(0)
+
+
+def test_open_a_talk_and_click_a_keyword(page) -> None:
+    page.goto(FORUM)
+    keyword = page.locator(".talk-head .keywords a").first
+    term = keyword.inner_text()
+    keyword.click()
+    page.wait_for_url(re.compile(r"\?q="))
+    expect(page.locator(".hitnav")).to_contain_text("segments with")
+    assert term in query_of(page.url)["q"][0]
+    assert page.locator("li.segment.hit").count() > 0
+    expect(page.locator(".hitbar .tick.starts").first).to_be_attached()  # the sub-talks' boundaries
+
+
+def test_chart_two_terms_and_follow_a_bar_to_the_filtered_search(page) -> None:
+    page.goto("/explore")
+    page.locator("#explore-q").fill("开源, 闭源")
+    page.locator("#explore-q").press("Enter")
+    page.wait_for_url(re.compile(r"/explore\?q="))
+    expect(page.locator(".legend li")).to_have_count(2)
+    bar = page.locator(".chart a").first
+    label = bar.get_attribute("aria-label")
+    bar.click()
+    page.wait_for_url(re.compile(r"/search\?"))
+    wanted = query_of(page.url)
+    assert wanted["q"] == ["开源"] and "forum" in wanted
+    expect(page.locator(".count")).to_contain_text("segments containing")
+    count = re.search(r": (\d+) segments", label).group(1)
+    expect(page.locator(".count")).to_contain_text(count)
+
+
+def test_follow_a_related_talk(page) -> None:
+    page.goto(FORUM)
+    link = page.locator(".related .talk-title").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/talks/"))
+    expect(page.locator("h1")).to_contain_text(title)
