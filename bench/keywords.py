@@ -118,7 +118,7 @@ def main() -> None:
         )
     for part, rows in list(results.items())[:1]:  # the held-out part's failures are not looked at
         print(f"\n{part}: talks under {TARGET}")
-        for key, title, mine_hits, base_hits in rows:
+        for _key, title, mine_hits, base_hits in rows:
             if mine_hits < TARGET:
                 print(f"  {mine_hits}/5 (TF-IDF {base_hits}/5)  {title[:70]}")
 
