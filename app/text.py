@@ -156,11 +156,17 @@ def is_person_name_word(word: str) -> bool:
     return jieba.posseg.dt.word_tag_tab.get(word) == "nr"
 
 
-@lru_cache(maxsize=4)
 def word_list(path: Path) -> tuple[str, ...]:
-    """Words of a user-editable list: whitespace or line separated, `#` starts a comment."""
-    if not path.exists():
+    """Words of a user-editable list: whitespace or line separated, `#` starts a comment; read again once edited."""
+    try:
+        stat = path.stat()
+    except OSError:
         return ()
+    return _read_word_list(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_word_list(path: Path, _mtime: int, _size: int) -> tuple[str, ...]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return tuple(word for line in lines for word in line.split("#", 1)[0].split() if word)
 

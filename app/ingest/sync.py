@@ -93,15 +93,24 @@ def build_versions() -> dict[str, str]:
     """What a database's indexes depend on besides the transcripts: when any of it changes, all is rebuilt.
 
     The domain dictionary decides how words are cut, so editing it changes every word index;
-    the people file decides which speaker record every name belongs to.
+    the people file decides which speaker record every name belongs to; the filler and stop
+    word lists decide which words every talk's stored term counts hold.
     """
-    dictionary = config.DICTIONARY_FILE.read_bytes() if config.DICTIONARY_FILE.exists() else b""
     return {
         "schema": config.SCHEMA_VERSION,
         "index": config.INDEX_VERSION,
-        "dictionary": hashlib.sha256(dictionary).hexdigest(),
+        "dictionary": _file_hash(config.DICTIONARY_FILE),
         "people": roster_version(),
+        "fillers": _file_hash(config.FILLERS_FILE, config.STOPWORDS_FILE),
     }
+
+
+def _file_hash(*paths: Path) -> str:
+    """SHA-256 of the files' bytes together; a missing file counts as empty."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
 
 
 # Why a database is rebuilt in full, by the build version that changed.
@@ -110,6 +119,7 @@ _REBUILD_REASONS = {
     "index": "the way text is indexed changed",
     "dictionary": f"the dictionary ({config.DICTIONARY_FILE.name}) changed",
     "people": f"the people file ({config.PEOPLE_FILE.name}) changed",
+    "fillers": f"the words left out of keywords ({config.FILLERS_FILE.name}, {config.STOPWORDS_FILE.name}) changed",
 }
 
 

@@ -52,3 +52,16 @@ def test_editing_the_alias_list_folds_spellings_again_without_reading_the_files(
     assert report.ok and len(report.unchanged) == 3
     (forms,) = rows(db, "SELECT forms FROM talkkeyword WHERE talk_id = 'BV1topic0001-p1' AND term = '智谱'")
     assert forms == ("智朴",)
+
+
+def test_editing_the_filler_list_rebuilds_and_drops_the_word_from_keywords(tmp_path, monkeypatch):
+    fillers = tmp_path / "fillers.txt"
+    fillers.write_text("", encoding="utf-8")
+    monkeypatch.setattr("app.config.FILLERS_FILE", fillers)
+    db = tmp_path / "kb.sqlite3"
+    build(tmp_path / "t", db)
+    assert rows(db, "SELECT count(*) FROM talkkeyword WHERE term = '功耗'") == [(1,)]
+    fillers.write_text("功耗\n", encoding="utf-8")
+    report = ingest(tmp_path / "t", db)
+    assert report.ok and "fillers.txt" in (report.rebuilt or "")
+    assert rows(db, "SELECT count(*) FROM talkkeyword WHERE term = '功耗'") == [(0,)]
