@@ -42,6 +42,7 @@ import jieba
 
 from app.db import read_only_engine
 from app.search import search
+from app.search.explore import explore
 from app.search.query import parse_query
 from app.text import normalize
 from bench.common import percentiles
@@ -280,6 +281,36 @@ def in_process_latency(db: Path, settings: Settings) -> dict:
     return figures
 
 
+# /explore queries (issue 16): one and several topics, every grouping; each asked once, new to the server.
+EXPLORE_MIX = [
+    ("开源", "forum"),
+    ("开源, 闭源", "forum"),
+    ("大模型", "event"),
+    ("具身智能", "talk"),
+    ("智能体, agent", "speaker"),
+    ("幻觉", "forum"),
+    ("scaling law", "talk"),
+    ("算力, 芯片, 能耗", "forum"),
+    ("数据", "speaker"),
+    ("安全, 对齐", "event"),
+    ("模型", "forum"),
+    ("AGI, 通用人工智能", "talk"),
+]
+
+
+def explore_latency(db: Path) -> dict:
+    """First-time latency (ms) of explore(): a fresh engine, so nothing is remembered between runs of it."""
+    engine = read_only_engine(db)
+    times: dict[str, float] = {}
+    with engine.connect() as connection:
+        for query, by in EXPLORE_MIX:
+            begun = time.perf_counter()
+            explore(connection, query, by)
+            times[f"{query} by {by}"] = round((time.perf_counter() - begun) * 1000, 2)
+    engine.dispose()
+    return {**percentiles(list(times.values())), "max": max(times.values()), "by_query": times}
+
+
 def http_latency(base_url: str, settings: Settings) -> dict:
     """Sequential GET /api/search latency (ms) over the query mix; failed requests are counted, not raised."""
     failures: list[str] = []
@@ -425,6 +456,10 @@ def measure_scale(copies: int, settings: Settings) -> dict:
         ingest["ratio_to_jieba"] = round(ingest["mb_per_s"] / figures["jieba"]["mb_per_s"], 2)
         figures["in_process"] = in_process_latency(db, settings)
         print(f"in-process: p50 {figures['in_process']['p50']} ms, p99 {figures['in_process']['p99']} ms", flush=True)
+        figures["explore"] = explore_latency(db)
+        print(
+            f"explore, first time: p50 {figures['explore']['p50']} ms, max {figures['explore']['max']} ms", flush=True
+        )
         figures["trigram"] = trigram_baseline(db, Path(workdir), settings)
         for workers in (1, 2):
             try:
@@ -468,6 +503,10 @@ def _ingest_cell(figures: dict) -> str:
     if ingest.get("status") not in (None, "ok"):
         return f"{ingest['status']} after {ingest['seconds']:.0f} s"
     return _fmt(ingest.get("seconds"), " s")
+
+
+def _explore_cell(figures: dict) -> str:
+    return f"{_fmt(_get(figures, 'explore', 'p50'))} / {_fmt(_get(figures, 'explore', 'max'))}"
 
 
 def _reingest_cell(figures: dict) -> str:
@@ -526,6 +565,7 @@ ROWS: list[tuple[str, str, Callable[[dict, dict], str]]] = [
     ("database ÷ raw text", "< 5×", lambda f, t: _fmt(_get(f, "database", "ratio_to_raw"), "×")),
     ("in-process ms p50/p95/p99, warm", "p95 ≤ 15, p99 ≤ 50 at 100×", lambda f, t: _percentile_row(f, "in_process")),
     ("in-process ms p50/p95/p99, cold", "", lambda f, t: _percentile_row(f, "in_process", "cold")),
+    ("/api/explore first time ms p50 / max", "≤ 300 at 100×", lambda f, t: _explore_cell(f)),
     ("FTS5 trigram ms p50/p95/p99", "baseline", lambda f, t: _percentile_row(f, "trigram")),
     ("HTTP /api/search ms p50/p95/p99", "", lambda f, t: _percentile_row(f, "serve_1", "latency")),
     ("/api/search rps 1w / 2w", "", lambda f, t: _rps(f, "api_search")),
