@@ -48,6 +48,7 @@ class Speaker(SQLModel, table=True):
     name: str
     affiliation: str | None = None
     aliases: str = ""  # other spellings heard in the transcripts, separated by " | "
+    char_count: int = 0  # characters of the segments attributed to them (rates in explore.py)
 
 
 class TalkSpeaker(SQLModel, table=True):

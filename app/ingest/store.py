@@ -354,5 +354,9 @@ def _refresh_catalogue(session: Session, versions: dict[str, str]) -> None:
     session.execute(
         delete(Speaker).where(~Speaker.id.in_(select(TalkSpeaker.speaker_id)))  # type: ignore[attr-defined]
     )
+    session.connection().exec_driver_sql(
+        "UPDATE speaker SET char_count = coalesce((SELECT sum(length(text)) FROM segment "
+        "WHERE segment.speaker_id = speaker.id), 0)"
+    )
     for key, value in {**versions, "build": uuid.uuid4().hex}.items():  # build: names this file's vectors
         session.merge(Meta(key=key, value=value))
