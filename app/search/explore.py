@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlencode
 
 from sqlalchemy import Connection
 
@@ -132,6 +133,4 @@ def _group_sizes(connection: Connection, by: Grouping) -> tuple[dict[str, int], 
 
 
 def _search_url(query: str, by: Grouping, key: str) -> str:
-    from urllib.parse import urlencode
-
     return "/search?" + urlencode({"q": query, by: key})

@@ -54,17 +54,15 @@ def overview(session: Session) -> list[ForumTopics]:
     return [ForumTopics(e, f, kws) for (e, f), kws in sorted(found.items(), key=lambda item: order.get(item[0], 0))]
 
 
-def chapter_keywords(session: Session, talk_id: str, starts: list[int], total: int) -> dict[int, list[Keyword]]:
-    """Keywords of each sub-talk of a forum recording, by its start segment."""
+def chapter_keywords(session: Session, talk_id: str, texts: list[str], starts: list[int]) -> dict[int, list[Keyword]]:
+    """Keywords of each sub-talk of a forum recording (its segment texts in order), by its start segment."""
     if not starts:
         return {}
 
     def compute() -> dict[int, list[Keyword]]:
-        texts = session.exec(select(Segment.text).where(Segment.talk_id == talk_id).order_by(col(Segment.number)))
-        segments = list(texts)
-        bounds = [*starts, total + 1]
+        bounds = [*starts, len(texts) + 1]
         return {
-            start: _distinctive(segments[start - 1 : end - 1], session)
+            start: _distinctive(texts[start - 1 : end - 1], session)
             for start, end in zip(bounds, bounds[1:], strict=False)
         }
 
@@ -82,16 +80,20 @@ def speaker_keywords(session: Session, speaker_id: str) -> list[Keyword]:
 
 
 def _distinctive(texts: list[str], session: Session) -> list[Keyword]:
-    corpus, excluded, groups = _corpus(session)
+    corpus, excluded, groups, canonical = _corpus(session)
     counts = term_counts(text.word_runs(text.normalize(t)) for t in texts)
-    folded, forms = fold(counts, canonical_forms(groups))
+    folded, forms = fold(counts, canonical)
     return distinctive(folded, corpus, forms=forms, excluded=excluded, groups=groups)
 
 
-def _corpus(session: Session) -> tuple[Corpus, frozenset[str], dict[str, list[str]]]:
-    """The corpus term counts, people's names and alias groups, loaded once per database and alias list."""
+_CorpusTerms = tuple[Corpus, frozenset[str], dict[str, list[str]], dict[str, str]]
 
-    def load() -> tuple[Corpus, frozenset[str], dict[str, list[str]]]:
+
+def _corpus(session: Session) -> _CorpusTerms:
+    """The corpus term counts, people's names, alias groups and their canonical forms, loaded once
+    per database and alias list."""
+
+    def load() -> _CorpusTerms:
         corpus = Corpus()
         for term, count, talks in session.exec(select(TermStat.term, TermStat.count, TermStat.talks)):
             corpus.counts[term], corpus.talks[term] = count, talks
@@ -102,7 +104,8 @@ def _corpus(session: Session) -> tuple[Corpus, frozenset[str], dict[str, list[st
             for n in [name, *aliases.split(" | ")]
             if n
         ]
-        return corpus, name_words(names), alias_groups()
+        groups = alias_groups()
+        return corpus, name_words(names), groups, canonical_forms(groups)
 
     return corpus_facts(session.connection()).remembered(("corpus terms", aliases_version()), load)
 

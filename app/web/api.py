@@ -233,8 +233,8 @@ def talk(talk_id: str, session: SessionDep, detail: TalkDep) -> dict:
 def related_talks(talk_id: str, session: SessionDep, detail: TalkDep) -> list[RelatedOut]:
     """The talks most about the same things, with the keywords they share."""
     found = about.related(session, talk_id)
-    people = {s.talk.id: s for s in catalog.list_talks(session) if s.talk.id in {r.talk.id for r in found}}
-    return [RelatedOut(talk=_talk_out(people[r.talk.id]), score=r.score, shared=r.shared) for r in found]
+    summaries = {s.talk.id: s for s in catalog.list_talks(session, [r.talk.id for r in found])}
+    return [RelatedOut(talk=_talk_out(summaries[r.talk.id]), score=r.score, shared=r.shared) for r in found]
 
 
 @router.get("/overview", response_model=list[ForumTopicsOut])

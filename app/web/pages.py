@@ -87,7 +87,7 @@ def talk_page(
             "chapter_slices": chapter_slices(detail, len(slices)),
             "hits_per_chapter": hits_per_chapter(detail, hits),
             "keywords": about.talk_keywords(session, talk_id),
-            "chapter_keywords": about.chapter_keywords(session, talk_id, starts, len(detail.segments)),
+            "chapter_keywords": about.chapter_keywords(session, talk_id, [seg.text for seg in detail.segments], starts),
             "related": about.related(session, talk_id),
             "in_talk": lambda k: f"/talks/{quote(talk_id)}?" + urlencode({"q": about.search_terms(k)}) + "#hits",
         },

@@ -94,8 +94,10 @@ def _participants(session: Session, talk_ids: list[str]) -> dict[str, list[Parti
     return by_talk
 
 
-def list_talks(session: Session) -> list[TalkSummary]:
-    talks = session.exec(select(Talk).order_by(col(Talk.position))).all()
+def list_talks(session: Session, ids: list[str] | None = None) -> list[TalkSummary]:
+    """Talks in programme order with their speakers; all of them, or those with the given ids."""
+    chosen = select(Talk) if ids is None else select(Talk).where(col(Talk.id).in_(ids))
+    talks = session.exec(chosen.order_by(col(Talk.position))).all()
     people = _participants(session, [t.id for t in talks])
     return [TalkSummary(t, people.get(t.id, [])) for t in talks]
 
