@@ -75,6 +75,12 @@ POOL_OVERFLOW = _int("KB_POOL_OVERFLOW", 56, "extra connections opened under loa
 
 # Queries
 MAX_QUERY_CHARS = _int("KB_MAX_QUERY_CHARS", 500, "longest query read; the rest is ignored, with a notice")
+SEARCH_BUDGET_SECONDS = _float(
+    "KB_SEARCH_BUDGET", 0.6, "seconds a search may count and rank; a broader query shows its first matches instead"
+)
+BROAD_SCAN_SECONDS = _float(
+    "KB_BROAD_SCAN", 0.25, "seconds spent finding the first matches of a query too broad to count"
+)
 MAX_TERMS = _int("KB_MAX_TERMS", 16, "terms of a query searched; further ones are ignored, with a notice")
 
 # Ingest limits: real headings are under 250 characters and real paragraphs under 300.
@@ -95,5 +101,5 @@ SURE_CONFIDENCE = _float("KB_SURE_CONFIDENCE", 0.8, "confidence from which a spe
 
 # Bump SCHEMA_VERSION when the tables change and INDEX_VERSION when text normalisation or the index
 # forms change: a database built with other versions (or another dictionary) is rebuilt at the next ingest.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 INDEX_VERSION = "2"

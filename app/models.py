@@ -107,6 +107,13 @@ class TalkTerms(SQLModel, table=True):
     counts: bytes
 
 
+class WordStat(SQLModel, table=True):
+    """How many segments hold each jieba search token: rare words weigh more, common ones are left out."""
+
+    token: str = Field(primary_key=True)
+    segments: int
+
+
 class TermStat(SQLModel, table=True):
     """How often the whole corpus says a term (variants folded): what keywords are measured against."""
 

@@ -13,7 +13,8 @@ import random
 import re
 import sqlite3
 
-from app.search.engine import matching_ids_sql, search
+from app.search.engine import search
+from app.search.matching import matching_ids_sql
 from app.search.query import parse_query
 from app.text import normalize, words
 from bench.common import bundled_connection, percentiles, timed

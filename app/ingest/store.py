@@ -58,11 +58,22 @@ def build(
             _add_sources(session, prepare_all(changed), load_roster(), progress)
             _resolve_titled_names(session)
             refresh_topics(session)
+            _refresh_word_stats(session)
             _refresh_catalogue(session, versions)
         engine.dispose()
         os.replace(building, db_path)
     finally:
         building.unlink(missing_ok=True)
+
+
+def _refresh_word_stats(session: Session) -> None:
+    """The segments holding each token, read off the word index once rather than at every query."""
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_vocabulary USING fts5vocab(main, segment_words, row)"
+    )
+    connection.exec_driver_sql("DELETE FROM wordstat")
+    connection.exec_driver_sql("INSERT INTO wordstat(token, segments) SELECT term, doc FROM temp.word_vocabulary")
 
 
 def _copy_database(source: Path, target: Path) -> None:

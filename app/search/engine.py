@@ -1,10 +1,9 @@
 """Query → matching segments → ranking → page of hits, facets and suggestions.
 
 Literal matching is exact: a segment matches when its normalised text contains every
-term as a substring. Two indexes make that fast without a table scan: a trigram
-index answers terms of three characters or more, a one-token-per-character
-index answers shorter ones. They are ranked by BM25 over jieba tokens, refined for
-the top candidates by the features in `ranking.py`. `total` counts them only.
+term as a substring (matching.py). Those segments are ranked by BM25 over jieba tokens,
+refined for the top candidates by the features in `ranking.py`. `total` counts them only;
+a query too broad to count within the time budget gets a lower bound instead (broad.py).
 
 In relevance order the first results are one ranking (fusion.py) of those and of the
 other sources: variants of a term, the related tier (most of the query's content words),
@@ -23,15 +22,19 @@ from pydantic import BaseModel, Field, computed_field
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
-from app import semantic
+from app import config, semantic
 from app.aliases import aliases_version, forms_said_in
 from app.models import TALK_KINDS
 from app.search import fusion, ranking
+from app.search.broad import first_matches
+from app.search.budget import OutOfTime, deadline
 from app.search.filters import CorpusFacts, Restriction, corpus_facts, restrict
 from app.search.highlight import mark
+from app.search.matching import clause_sql, fts_phrase, matching_ids_sql, negations_sql, term_sql
 from app.search.query import Clause, Query, Term, parse_query
+from app.search.tally import parse_ids
 from app.search.variants import Variant, variants
-from app.text import char_tokens, meaningful_words, normalize, words
+from app.text import meaningful_words, normalize, words
 
 SNIPPET_WIDTH = 160
 FACETS = ("event", "forum", "kind", "speaker", "talk")
@@ -89,48 +92,8 @@ class SearchResult:
     speaker_match: str | None = None  # exact, partial, sounds_like or similar
     warnings: list[str] = field(default_factory=list)  # what of the query was not searched, or cannot match
     ranked: int = 0  # how many first results are one ranking of every kind of evidence
+    total_exact: bool = True  # False: too broad to count in time, `total` is a lower bound
     embedding: semantic.Progress | None = None  # vectors still being computed: meaning-based results not yet in
-
-
-def _fts_phrase(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
-
-
-def _term_sql(term: Term) -> tuple[str, str]:
-    """SQL selecting the ids of segments that contain the term, and its parameter."""
-    if len(term.text) >= 3:
-        sql, param = "SELECT rowid AS id FROM segment_trigrams WHERE segment_trigrams MATCH ?", _fts_phrase(term.text)
-    else:
-        sql, param = (
-            "SELECT rowid AS id FROM segment_chars WHERE segment_chars MATCH ?",
-            _fts_phrase(char_tokens(term.text)),
-        )
-    if term.talks is not None:
-        talks = ",".join("'" + talk.replace("'", "''") + "'" for talk in term.talks)
-        sql = f"SELECT id FROM segment WHERE talk_id IN ({talks}) AND id IN ({sql})"
-    return sql, param
-
-
-def _clause_sql(clause: Clause) -> tuple[str, list[str]]:
-    parts = [_term_sql(term) for term in clause.alternatives]
-    return "SELECT id FROM (" + " UNION ".join(sql for sql, _ in parts) + ")", [p for _, p in parts]
-
-
-def matching_ids_sql(query: Query) -> tuple[str, list[str]]:
-    """A compound SELECT of the ids of segments satisfying every clause."""
-    sql, params = "SELECT id FROM segment", []
-    pieces = []
-    for clause in (c for c in query.clauses if not c.negated):
-        clause_sql, clause_params = _clause_sql(clause)
-        pieces.append(clause_sql)
-        params.extend(clause_params)
-    if pieces:
-        sql = " INTERSECT ".join(pieces)
-    for clause in (c for c in query.clauses if c.negated):
-        clause_sql, clause_params = _clause_sql(clause)
-        sql += " EXCEPT " + clause_sql
-        params.extend(clause_params)
-    return sql, params
 
 
 @dataclass
@@ -145,19 +108,15 @@ class _Scope:
         return self.restriction.where()
 
     def counts(self, connection: Connection) -> Counter[tuple[str, str | None]]:
-        """Matching segments per (talk, attributed speaker): totals and facets in one query."""
-        where, params = self.where()
-        sql = (
-            f"WITH matched(id) AS ({self.ids_sql}) SELECT s.talk_id, s.speaker_id, count(*) FROM matched m "
-            f"JOIN segment s ON s.id = m.id {where} GROUP BY s.talk_id, s.speaker_id"
-        )
-        arguments = (*self.ids_params, *params)
+        """Matching segments per (talk, attributed speaker): totals and facets in one query (tally.py)."""
+        sql, arguments = f"SELECT group_concat(id) FROM ({self.ids_sql})", tuple(self.ids_params)
+        facts = corpus_facts(connection)
 
         def count() -> Counter[tuple[str, str | None]]:
-            rows = connection.exec_driver_sql(sql, arguments)
-            return Counter({(talk, speaker): n for talk, speaker, n in rows})
+            ids = parse_ids(connection.exec_driver_sql(sql, arguments).scalar())
+            return facts.owners.tally(ids, self.restriction.talks, self.restriction.speakers)
 
-        return corpus_facts(connection).remembered(("counts", sql, arguments), count)
+        return facts.remembered(("counts", sql, arguments, repr(self.restriction)), count)
 
 
 def _ranked_ids(
@@ -180,7 +139,7 @@ def _ranked_ids(
     `coverage` sums the weights of the `coverage_words` a segment holds.
     """
     where, where_params = scope.where()
-    joins, rank, rank_params, ranked, scored = "", "0", [], "1", ""
+    joins, rank, rank_params, ranked, scored, step = "", "0", [], "1", "", 1
     if where or coverage_words or sort == "programme":
         joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
     if rank_words and sort == "relevance":
@@ -191,19 +150,32 @@ def _ranked_ids(
             f"WHERE segment_words MATCH ? AND rowid % {step} = 0 AND +rowid IN (SELECT id FROM matched))"
         )
         joins += "LEFT JOIN scored w ON w.id = m.id "
-        rank, rank_params = "coalesce(-w.rank, 0)", [" OR ".join(_fts_phrase(w) for w in rank_words)]
+        rank, rank_params = "coalesce(-w.rank, 0)", [" OR ".join(fts_phrase(w) for w in rank_words)]
     coverage = " + ".join("(? * (instr(lower(s.text), ?) > 0))" for _ in coverage_words) or "0"
     coverage_params = [value for word, weight in coverage_words.items() for value in (weight, word)]
     order = "t.position, s.number" if sort == "programme" else f"{ranked} DESC, coverage DESC, bm25 DESC, m.id"
-    sql = (
-        f"WITH matched(id) AS MATERIALIZED ({scope.ids_sql}){scored} "
-        f"SELECT m.id, {rank} AS bm25, {coverage} AS coverage "
-        f"FROM matched m {joins}{where} ORDER BY {order} LIMIT ? OFFSET ?"
-    )
-    params = (*scope.ids_params, *rank_params, *coverage_params, *where_params, limit, offset)
-    return corpus_facts(connection).remembered(
-        ("ranked", sql, params), lambda: [tuple(row) for row in connection.exec_driver_sql(sql, params)]
-    )
+
+    def rows(sample: bool) -> list[tuple[int, float, float]]:
+        # The sampled segments come first, so a page among them needs only them: a few thousand rows
+        # sorted rather than every match of a common word.
+        only = f" WHERE id % {step} = 0" if sample else ""
+        sql = (
+            f"WITH matched(id) AS MATERIALIZED (SELECT id FROM ({scope.ids_sql}){only}){scored} "
+            f"SELECT m.id, {rank} AS bm25, {coverage} AS coverage "
+            f"FROM matched m {joins}{where} ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        params = (*scope.ids_params, *rank_params, *coverage_params, *where_params, limit, offset)
+        return [tuple(row) for row in connection.exec_driver_sql(sql, params)]
+
+    def compute() -> list[tuple[int, float, float]]:
+        if step > 1:
+            page = rows(sample=True)
+            if len(page) == limit:
+                return page
+        return rows(sample=False)
+
+    key = ("ranked", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), sort, limit, offset, size)
+    return corpus_facts(connection).remembered((*key, tuple(rank_words), tuple(coverage_words.items())), compute)
 
 
 def _segments(connection: Connection, ids: list[int]) -> dict[int, tuple]:
@@ -319,7 +291,7 @@ def suggestions(connection: Connection, query: Query, limit: int = 6) -> list[st
     facts = corpus_facts(connection)
     found: list[str] = []
     for term in query.positive_terms:
-        for choices in (facts.speaker_names, facts.vocabulary(connection)):
+        for choices in (facts.speaker_names, facts.vocabulary):
             for choice, similarity, _ in process.extract(term.text, choices, scorer=fuzz.WRatio, limit=limit):
                 if similarity >= 60 and choice != term.text and choice not in found:
                     found.append(choice)
@@ -335,18 +307,62 @@ def search(
     filters: dict[str, str] | None = None,
     sort: Sort = "relevance",
     mode: Mode = "all",
+    budget: float | None = None,
 ) -> SearchResult:
-    """A page of results. `total` counts the segments holding every term literally, always.
+    """A page of results. `total` counts the segments holding every term literally.
 
     In relevance order (mode "all") the first FUSED_DEPTH-odd places are one ranking of every
     kind of evidence (fusion.py); after them, and in programme order, the literal matches follow,
     then the variant and related tiers. Mode "literal" lists the literal matches only.
+    A query that cannot be answered within `budget` seconds (config.SEARCH_BUDGET_SECONDS)
+    gets its first literal matches instead, and `total` becomes a lower bound (broad.py).
     """
     query = parse_query(raw_query)
     query.filters.update({k: v for k, v in (filters or {}).items() if v})
     if not query:
         return SearchResult(query, 0)
-    facts = corpus_facts(connection)
+    facts = corpus_facts(connection)  # loaded once per database, outside the budget of one query
+    seconds = config.SEARCH_BUDGET_SECONDS if budget is None else budget
+    counted: tuple[SearchResult, _Scope] | None = None
+    try:
+        with deadline(connection, seconds):
+            counted = _counted(connection, facts, query)
+            result, exact = counted
+            _rank(connection, facts, result, exact, limit=limit, offset=offset, sort=sort, mode=mode)
+            return result
+    except OutOfTime:
+        return _too_broad(connection, facts, query, limit, offset, counted[0] if counted else None)
+
+
+def _too_broad(
+    connection: Connection, facts: CorpusFacts, query: Query, limit: int, offset: int, counted: SearchResult | None
+) -> SearchResult:
+    """The first literal matches, unranked; without `counted` totals, `total` becomes a lower bound."""
+    restriction = restrict(facts, query.filters)
+    key = ("broad", query.raw, tuple(sorted(query.filters.items())), limit, offset)
+    found = facts.remembered(
+        key, lambda: first_matches(connection, query, restriction, limit, offset, config.BROAD_SCAN_SECONDS)
+    )
+    terms = [t.text for t in query.positive_terms]
+    if counted is not None:
+        result = replace(counted, hits=[], ranked=0, approximate_total=None, related_total=0)
+        notice = "This query is too broad to rank in time: its matches are shown in the order they were found."
+    else:
+        result = SearchResult(query, found.at_least, total_exact=False, warnings=query.warnings + restriction.warnings)
+        notice = (
+            f"This query is too broad to count or rank in time: at least {found.at_least:,} segments match. "
+            "The first of them are shown in the order they were found."
+        )
+        if restriction.speakers is not None:
+            result.speakers = [facts.speakers[sid][0] for sid in restriction.speakers]
+            result.speaker_match = restriction.speaker_match
+    result.warnings = [*result.warnings, f"{notice} Add a rarer word or a filter to narrow it."]
+    result.hits = [_hit(facts, *row, terms, 0.0, "exact") for row in found.rows]
+    return result
+
+
+def _counted(connection: Connection, facts: CorpusFacts, query: Query) -> tuple[SearchResult, _Scope]:
+    """The literal matches counted, in total and by facet; the result has no hits yet."""
     ids_sql, params = matching_ids_sql(query)
     restriction = restrict(facts, query.filters)
     exact = _Scope(ids_sql, params, restriction)
@@ -357,11 +373,34 @@ def search(
     if restriction.speakers is not None:
         result.speakers = [facts.speakers[sid][0] for sid in restriction.speakers]
         result.speaker_match = restriction.speaker_match
+    return result, exact
+
+
+def _rank(
+    connection: Connection,
+    facts: CorpusFacts,
+    result: SearchResult,
+    exact: _Scope,
+    *,
+    limit: int,
+    offset: int,
+    sort: Sort,
+    mode: Mode,
+) -> None:
+    """The page of hits: the fused window of every source, then the listing of the tiers."""
+    query = result.query
     terms = [t.text for t in query.positive_terms]
     page = _PageRequest(tuple(terms), sort, limit, offset, "exact", result.total)
     window = []
     if sort == "relevance" and mode == "all" and query.has_positive_terms:
-        key = ("window", ids_sql, tuple(params), repr(restriction), aliases_version(), facts.vectors() is not None)
+        key = (
+            "window",
+            exact.ids_sql,
+            tuple(exact.ids_params),
+            repr(exact.restriction),
+            aliases_version(),
+            facts.vectors() is not None,
+        )
         window = facts.remembered(key, lambda: _fused_window(connection, facts, result, exact, page))
     result.ranked = len(window)
     result.embedding = facts.embedding_progress()
@@ -379,7 +418,6 @@ def search(
     if result.total == 0 and not result.approximate_total:
         terms = tuple(t.text for t in query.positive_terms)
         result.suggestions = facts.remembered(("suggestions", terms), lambda: suggestions(connection, query))
-    return result
 
 
 def _listing(
@@ -404,7 +442,7 @@ def _fused_window(
     _add_related(connection, facts, related, exact, first)
     words = _shared_words(result.query)
     said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
-    by_words = _word_candidates(connection, result.query, exact.restriction, [*words, *said])
+    by_words = _word_candidates(connection, facts, result.query, exact.restriction, [*words, *said])
     similar = _semantic_candidates(connection, facts, result.query, exact.restriction)
     ranked = {
         "exact": [hit.segment_id for hit in literal],
@@ -441,10 +479,17 @@ def _shared_words(query: Query) -> list[str]:
     return found
 
 
-def _word_candidates(connection: Connection, query: Query, restriction: Restriction, shared: list[str]) -> list[int]:
-    """Segments holding some of the query's words, best BM25 first (rare words weigh more)."""
+def _word_candidates(
+    connection: Connection, facts: CorpusFacts, query: Query, restriction: Restriction, shared: list[str]
+) -> list[int]:
+    """Segments holding some of the query's words, best BM25 first (rare words weigh more).
+
+    Common words (facts.common) are left out: ranking every segment that says 模型 costs more
+    than everything else a query does, and such a word tells little of which passage is meant.
+    """
     # A word is its jieba tokens; a form of several words (skin law) is also looked for as a phrase.
-    tokens = sorted({token for word in shared for token in words(word)} | {w for w in shared if " " in w})
+    tokens = {token for word in shared for token in words(word) if not facts.common(token)}
+    tokens = sorted(tokens | {w for w in shared if " " in w})
     if not tokens:
         return []
     where, params = _allowed(query, restriction)
@@ -452,7 +497,7 @@ def _word_candidates(connection: Connection, query: Query, restriction: Restrict
         "SELECT w.rowid FROM segment_words w JOIN segment s ON s.id = w.rowid "
         f"WHERE segment_words MATCH ? AND {where} ORDER BY bm25(segment_words) LIMIT ?"
     )
-    match = " OR ".join(_fts_phrase(token) for token in tokens)
+    match = " OR ".join(fts_phrase(token) for token in tokens)
     return [row[0] for row in connection.exec_driver_sql(sql, (match, *params, FUSED_DEPTH))]
 
 
@@ -461,8 +506,8 @@ def _allowed(query: Query, restriction: Restriction) -> tuple[str, list[str]]:
     where, params = restriction.where()
     conditions = [where.removeprefix("WHERE ")] if where else ["1"]
     for clause in (c for c in query.clauses if c.negated):
-        clause_sql, clause_params = _clause_sql(clause)
-        conditions.append(f"s.id NOT IN ({clause_sql})")
+        piece, clause_params = clause_sql(clause)
+        conditions.append(f"s.id NOT IN ({piece})")
         params = [*params, *clause_params]
     return " AND ".join(conditions), params
 
@@ -484,12 +529,6 @@ def _semantic_candidates(
     sql = f"SELECT s.id FROM segment s WHERE s.id IN ({ids}) AND {where}"
     allowed = {row[0] for row in connection.exec_driver_sql(sql, tuple(params))}
     return [(segment_id, score) for segment_id, score in nearest if segment_id in allowed][:FUSED_DEPTH]
-
-
-def _negations(query: Query) -> tuple[str, list[str]]:
-    """SQL removing segments that contain an excluded term, and its parameters."""
-    clauses = [_clause_sql(c) for c in query.clauses if c.negated]
-    return "".join(" EXCEPT " + sql for sql, _ in clauses), [p for _, params in clauses for p in params]
 
 
 @dataclass(frozen=True)
@@ -531,12 +570,14 @@ def _variant_tier(connection: Connection, facts: CorpusFacts, query: Query) -> t
     """The tier of segments that match once a term is replaced by one of its variants, and the variants."""
     expanded, variants_found = [], []
     for clause in (c for c in query.clauses if not c.negated):
-        found = [variant for term in clause.alternatives for variant in _variants(connection, facts, term.text)]
+        # A word said in one paragraph of twenty is recognised well enough: its misheard forms add little.
+        heard = [term for term in clause.alternatives if not facts.common(term.text)]
+        found = [variant for term in heard for variant in _variants(connection, facts, term.text)]
         variants_found += found
         expanded.append(Clause([*clause.alternatives, *(Term(v.text, talks=v.talks) for v in found)]))
     if not variants_found:
         return None, []
-    pieces = [_clause_sql(clause) for clause in expanded]
+    pieces = [clause_sql(clause) for clause in expanded]
     weights = {v.text: v.score for v in variants_found}
     tier = _Tier(
         "approximate",
@@ -577,7 +618,7 @@ def mentions(connection: Connection, raw_query: str, filters: dict[str, str] | N
 
 def _tier_scope(query: Query, exact: _Scope, tier: _Tier) -> _Scope:
     """A tier's segments within the filters, without the exact matches and the excluded terms."""
-    negated, negated_params = _negations(query)
+    negated, negated_params = negations_sql(query)
     ids_sql = f"SELECT id FROM ({tier.ids_sql}) EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
     return _Scope(ids_sql, [*tier.ids_params, *exact.ids_params, *negated_params], exact.restriction)
 
@@ -606,33 +647,42 @@ def _variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Var
     return facts.remembered(key, lambda: variants(connection, facts, term))
 
 
-def _idf_weights(connection: Connection, terms: list[Term]) -> dict[str, float]:
+def _idf_weights(connection: Connection, facts: CorpusFacts, terms: list[Term]) -> dict[str, float]:
     """Rare words weigh more: a passage sharing 幻觉 with the query beats one sharing 大模型."""
-    segments = connection.exec_driver_sql("SELECT count(*) FROM segment").scalar_one()
     weights = {}
     for term in terms:
-        sql, param = _term_sql(term)
-        frequency = connection.exec_driver_sql(f"SELECT count(*) FROM ({sql})", (param,)).scalar_one()
-        weights[term.text] = round(log((segments + 1) / (frequency + 1)), 4)
+        frequency = facts.word_segments.get(term.text)
+        if frequency is None:  # not an index word: count the segments holding it
+            sql, param = term_sql(term)
+            frequency = connection.exec_driver_sql(f"SELECT count(*) FROM ({sql})", (param,)).scalar_one()
+        weights[term.text] = round(log((facts.segment_count + 1) / (frequency + 1)), 4)
     return weights
 
 
 def _add_related(
     connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
 ) -> None:
-    """Append segments holding most of the query's meaningful words, after the exact ones."""
+    """Append segments holding most of the query's meaningful words, after the exact ones.
+
+    A related segment holds at least one uncommon word (facts.common): candidates come from the
+    index of those, and common words are then looked for in the candidates' text, so that 大模型
+    in a question does not mean enumerating a fifth of the corpus.
+    """
     related_words = _shared_words(result.query)
-    if len(related_words) < 2:
+    rare = [Term(w) for w in related_words if not facts.common(w)]
+    if len(related_words) < 2 or not rare:
         return
     needed = max(2, ceil(len(related_words) / 2))
-    word_terms = [Term(w) for w in related_words]
-    union = " UNION ALL ".join(_term_sql(t)[0] for t in word_terms)
+    common = [w for w in related_words if facts.common(w)]
+    union = " UNION ALL ".join(term_sql(t)[0] for t in rare)
+    held = "".join(" + (instr(lower(s.text), ?) > 0)" for _ in common)
     tier = _Tier(
         "related",
-        f"SELECT id FROM ({union}) GROUP BY id HAVING count(*) >= {needed}",
-        [_term_sql(t)[1] for t in word_terms],
+        f"SELECT c.id AS id FROM (SELECT id, count(*) AS n FROM ({union}) GROUP BY id) c "
+        f"JOIN segment s ON s.id = c.id WHERE c.n{held} >= {needed}",
+        [*(term_sql(t)[1] for t in rare), *common],
         tuple(related_words),
-        tuple(_idf_weights(connection, word_terms).items()),
+        tuple(_idf_weights(connection, facts, [Term(w) for w in related_words]).items()),
     )
     result.related_words = related_words
     result.related_total = _append_tier(connection, facts, result, exact, tier, page)

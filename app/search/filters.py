@@ -20,11 +20,13 @@ from sqlalchemy import Connection, Engine
 from app import config, semantic
 from app.models import TALK_KINDS
 from app.search.answers import AnswerCache
+from app.search.tally import SegmentOwners
 from app.semantic import VectorIndex
 from app.sounds import sounds_like
 from app.text import add_words, normalize
 
 T = TypeVar("T")
+COMMON_WORD_SHARE = 0.05  # a word in more segments than this share tells little of which passage is meant
 
 
 @dataclass
@@ -62,8 +64,9 @@ class CorpusFacts:
         }
         self.speaker_names = sorted(name for name, _ in self.speakers.values())
         add_words(self.speaker_names, tag="nr")  # so queries cut names the way ingest did
-        self._vocabulary: list[str] | None = None
-        self._latin: list[str] | None = None
+        self.word_segments = dict(connection.exec_driver_sql("SELECT token, segments FROM wordstat").fetchall())
+        self.segment_count = connection.exec_driver_sql("SELECT count(*) FROM segment").scalar_one()
+        self.owners = SegmentOwners(connection)  # the talk and speaker of every segment, for counting matches
         # The expensive counts and rankings of common words are what repeat when people page or refine.
         self.answers = AnswerCache(config.ANSWER_CACHE_SIZE)
         meta = dict(connection.exec_driver_sql("SELECT key, value FROM meta").fetchall())
@@ -88,25 +91,19 @@ class CorpusFacts:
         """A query's answer, computed once per published file."""
         return self.answers.remembered(key, compute)
 
-    def vocabulary(self, connection: Connection) -> list[str]:
+    @cached_property
+    def vocabulary(self) -> list[str]:
         """Index words seen in at least two segments, for "did you mean" suggestions."""
-        if self._vocabulary is None:
-            connection.exec_driver_sql(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_vocabulary USING fts5vocab(main, segment_words, row)"
-            )
-            self._vocabulary = [
-                term
-                for (term,) in connection.exec_driver_sql(
-                    "SELECT term FROM temp.word_vocabulary WHERE doc >= 2 AND length(term) >= 2"
-                )
-            ]
-        return self._vocabulary
+        return [word for word, segments in self.word_segments.items() if segments >= 2 and len(word) >= 2]
 
-    def latin_words(self, connection: Connection) -> list[str]:
+    @cached_property
+    def latin_words(self) -> list[str]:
         """English words of the index, for finding misspellings of a query word."""
-        if self._latin is None:
-            self._latin = [w for w in self.vocabulary(connection) if w.isascii() and w.isalpha() and len(w) >= 3]
-        return self._latin
+        return [w for w in self.vocabulary if w.isascii() and w.isalpha() and len(w) >= 3]
+
+    def common(self, word: str) -> bool:
+        """Whether a word is in so many segments that it says little about which passage is meant."""
+        return self.word_segments.get(word, 0) > COMMON_WORD_SHARE * self.segment_count
 
     def matching_speakers(self, wanted: str) -> list[str]:
         """Speaker ids for a typed name, however it was typed: see `find_speakers`."""

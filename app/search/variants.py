@@ -48,7 +48,7 @@ def variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Vari
     if len(term) >= 2 and all(is_han(c) for c in term):
         found += _sounds_like(connection, facts, term)
     if LATIN_WORD.search(term):
-        found += _misspelt(facts.latin_words(connection), term)
+        found += _misspelt(facts.latin_words, term)
     unique: dict[str, Variant] = {}
     for variant in found:
         if variant.text != term and variant.text not in unique:
@@ -85,13 +85,14 @@ def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[
             (phrases, MAX_SOUND_CANDIDATES),
         )
         wanted = {tuple(phrase.split()) for phrase in sound_phrases(form)}
+        first_sounds = {sounds[0] for sounds in wanted}
         for talk_id, display_text in rows:
             if own_talks and talk_id not in own_talks:
                 continue
             text = normalize(display_text)
             sounds = [folded(char) if is_han(char) else "" for char in text]
             for start in range(len(text) - len(form) + 1):
-                if tuple(sounds[start : start + len(form)]) in wanted:
+                if sounds[start] in first_sounds and tuple(sounds[start : start + len(form)]) in wanted:
                     window = text[start : start + len(form)]
                     heard[window] += 1
                     weights[window] = max(weights.get(window, 0.0), weight * closeness(form, window))

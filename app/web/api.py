@@ -147,6 +147,9 @@ class SpeakerOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     total: int = Field(description="segments containing every term exactly")
+    total_exact: bool = Field(
+        True, description="false when the query was too broad to count in time: `total` is then a lower bound"
+    )
     approximate_total: int | None = Field(
         None, description="segments matching a likely mis-transcription; null when the page was full of exact matches"
     )
@@ -287,6 +290,7 @@ def search_segments(
     return SearchOut(
         query=q,
         total=result.total,
+        total_exact=result.total_exact,
         approximate_total=result.approximate_total,
         related_total=result.related_total,
         ranked=result.ranked,
