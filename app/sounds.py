@@ -40,6 +40,33 @@ def folded(char: str) -> str:
     return fold(syllable(char))
 
 
+class _SoundTable(dict):
+    """str.translate table: a character → its folded syllable and a `|` (non-Chinese ones: just `|`)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = (folded(char) if is_han(char) else "") + "|"
+        return self[code]
+
+
+_SOUND_TABLE = _SoundTable()
+
+
+def sound_string(normalized: str) -> str:
+    """`|`-separated folded syllables, one per character: 端侧 → "|duan|ce|"; searched by `find_sounds`."""
+    return "|" + normalized.translate(_SOUND_TABLE)
+
+
+def find_sounds(sounds: str, phrase: tuple[str, ...]) -> list[int]:
+    """Where in a text (given as its `sound_string`) a sequence of folded syllables begins."""
+    wanted = "|" + "|".join(phrase) + "|"
+    found, at = [], sounds.find(wanted)
+    while at >= 0:
+        found.append(sounds.count("|", 0, at))
+        at = sounds.find(wanted, at + 1)
+    return found
+
+
 @cache
 def readings(char: str) -> tuple[str, ...]:
     """Every folded reading of a character: 长 is both chang and zhang."""

@@ -5,11 +5,15 @@ measures, printing figures and never asserting:
 
 - ingest in a separate process (`python -m app ingest`): wall time, MB/s, peak RSS,
   database size against the raw text, and a re-ingest of the unchanged files;
-- query latency of a fixed query mix, in process (`app.search.search`) and over HTTP;
+- first-time query latency over about 180 queries drawn the way people search (bench/queries.py),
+  each asked once in a process that has only loaded the catalogue, in process
+  (`app.search.search`) and over HTTP; the same queries again (the answer cache); each
+  hostile query once, and whether its page says it was too broad;
 - serving throughput of `/api/search`, `/search` and `/talks/{id}` under load from
-  bench/load.py, with 1 and 2 workers, and the server's resident memory;
-- baselines from the same run: plain `jieba.cut_for_search` throughput, a plain FTS5
-  trigram index over the same normalised text, and a trivial FastAPI endpoint.
+  bench/load.py, with 1 and 2 workers; with 2 workers, 16 clients sending only queries never
+  sent before; the server's resident memory;
+- baselines from the same run: plain `jieba.cut_for_search` and rjieba throughput, a plain FTS5
+  trigram index over the same normalised text and query mix, and a trivial FastAPI endpoint.
 
 Writes bench/results/latest.json and latest.md. Run:
 `python -m bench.scale` (1× and 100×, about 12 minutes), `python -m bench.scale --scales 1 --quick`
@@ -26,7 +30,6 @@ import re
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,14 +42,19 @@ from urllib.parse import urlencode
 
 import httpx
 import jieba
+import numpy as np
+import rjieba
 
 from app.db import read_only_engine
+from app.ingest.embed import build_id
 from app.search import search
 from app.search.explore import explore
 from app.search.query import parse_query
+from app.semantic import encoder, vectors_dir
 from app.text import normalize
 from bench.common import percentiles
 from bench.corpus import cached_corpus
+from bench.queries import HOSTILE, Query, query_mix
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -55,34 +63,20 @@ MB = 1_000_000
 SAMPLE_SECONDS = 0.1  # how often a child's process tree is polled for memory
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 
-# (kind, query, filters): the mix timed in process, over HTTP and on the trigram baseline.
-QUERY_MIX: list[tuple[str, str, dict[str, str]]] = [
-    ("one character", "芯", {}),
-    ("two characters", "模型", {}),
-    ("common word", "我们", {}),
-    ("rare word", "摩尔定律", {}),
-    ("rare word", "脑机接口", {}),
-    ("English", "transformer", {}),
-    ("phrase", '"scaling law"', {}),
-    ("two terms", "大模型 安全", {}),
-    ("filtered", "模型", {"event": "世界人工智能"}),
-    ("no result", "xyzzy", {}),
-]
-
 
 @dataclass(frozen=True)
 class Settings:
     seed: int = 7
     ingest_timeout: float = 600  # seconds; a slower ingest is reported as a timeout
-    latency_rounds: int = 20  # passes over the query mix, fewer if the budget runs out
-    latency_budget: float = 30  # seconds per latency measurement
-    load_seconds: float = 5
+    load_seconds: float = 5  # per load run that cycles through the mix
     concurrency: int = 8
+    distinct_seconds: float = 60  # the load run in which every request is a query never sent before
+    distinct_clients: int = 16
     jieba_sample: int = 4 * MB  # bytes of text the plain-jieba baseline segments
 
     @classmethod
     def quick(cls, seed: int, ingest_timeout: float) -> Settings:
-        return cls(seed, ingest_timeout, latency_rounds=5, latency_budget=10, load_seconds=2, jieba_sample=MB)
+        return cls(seed, ingest_timeout, load_seconds=2, distinct_seconds=10, jieba_sample=MB)
 
 
 # ---------------------------------------------------------------- child processes
@@ -153,15 +147,46 @@ def process_tree(pid: int) -> list[int]:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants (VmRSS), in MB."""
+    """Memory of a process and its descendants in MB: their proportional set sizes (Pss), so pages
+    they share (the memory-mapped vectors, the code) count once; VmRSS where smaps_rollup is missing."""
     total_kib = 0
     for member in process_tree(pid):
-        try:
-            status = Path(f"/proc/{member}/status").read_text()
-        except OSError:
-            continue
-        total_kib += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+            try:
+                lines = Path(f"/proc/{member}/{name}").read_text().splitlines()
+            except OSError:
+                continue
+            total_kib += next((int(line.split()[1]) for line in lines if line.startswith(field)), 0)
+            break
     return round(total_kib * 1024 / MB, 1)
+
+
+def stand_in_vectors(db: Path, seed: int) -> dict:
+    """Random unit vectors for every segment, published as `python -m app embed` would publish them.
+
+    Encoding 400,000 segments takes hours on two cores, so the scale runs time the semantic tier
+    (query encoding, a scan of every vector, memory-mapped pages) on stand-ins; its quality is
+    bench/ranking.py's business. Returns the vectors' size.
+    """
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
+        ids = np.array([row[0] for row in connection.execute("SELECT id FROM segment ORDER BY id")], dtype=np.int64)
+    chosen = encoder()
+    if chosen is None:
+        return {"skipped": "KB_ENCODER=none"}
+    dimensions = len(chosen.query("维度"))
+    rng = np.random.default_rng(seed)
+    target = vectors_dir(db, build_id(db))
+    target.mkdir(exist_ok=True)
+    vectors = np.lib.format.open_memmap(
+        target / "vectors.npy", mode="w+", dtype=np.float32, shape=(len(ids), dimensions)
+    )
+    for start in range(0, len(ids), 50_000):
+        block = rng.standard_normal((min(50_000, len(ids) - start), dimensions), dtype=np.float32)
+        vectors[start : start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    vectors.flush()
+    np.save(target / "ids.npy", ids)
+    size = (target / "vectors.npy").stat().st_size
+    return {"segments": len(ids), "mb": round(size / MB, 1), "bytes_per_segment": size // max(1, len(ids))}
 
 
 @dataclass
@@ -244,39 +269,52 @@ def load(base_url: str, paths: list[str], seconds: float, concurrency: int) -> d
 # ---------------------------------------------------------------- latency
 
 
-def query_latency(run: Callable[[str, dict[str, str]], object], settings: Settings) -> dict:
-    """Latency (ms) of `run` over the query mix: a first, cold pass, then up to `latency_rounds` warm passes.
+def query_latency(run: Callable[[str, dict[str, str]], object], mix: list[Query]) -> dict:
+    """Latency (ms) of `run` over the mix: each query once, new to the process (the headline), then again.
 
-    The app remembers each query's counts and ranking per database, so warm passes
-    measure a repeated query; the cold pass measures a query seen for the first time.
+    The repeat, asked straight after, meets the answers the app remembered: the cached figure.
     """
-    cold: dict[str, float] = {}
-    for kind, query, filters in QUERY_MIX:
-        begun = time.perf_counter()
-        run(query, filters)
-        cold[f"{kind}: {query}"] = round((time.perf_counter() - begun) * 1000, 2)
-    samples: dict[str, list[float]] = {f"{kind}: {query}": [] for kind, query, _ in QUERY_MIX}
-    started = time.perf_counter()
-    rounds = 0
-    while rounds < settings.latency_rounds and (rounds < 2 or time.perf_counter() - started < settings.latency_budget):
-        for (_, query, filters), times in zip(QUERY_MIX, samples.values(), strict=True):
-            begun = time.perf_counter()
-            run(query, filters)
-            times.append((time.perf_counter() - begun) * 1000)
-        rounds += 1
-    every = [value for times in samples.values() for value in times]
+    first: dict[str, float] = {}
+    kinds: dict[str, list[float]] = {}
+    again: list[float] = []
+    for kind, query, filters in mix:
+        elapsed = _timed_ms(lambda q=query, f=filters: run(q, f))
+        first[f"{kind}: {query[:40]} {filters or ''}".strip()] = elapsed
+        kinds.setdefault(kind, []).append(elapsed)
+        again.append(_timed_ms(lambda q=query, f=filters: run(q, f)))  # at once, before the cache evicts it
+    slowest = sorted(first.items(), key=lambda item: -item[1])[:6]
     return {
-        "rounds": rounds,
-        **percentiles(every),
-        "cold": {**percentiles(list(cold.values())), "by_query": cold},
-        "by_query_p50": {key: round(statistics.median(times), 2) for key, times in samples.items()},
+        "queries": len(mix),
+        **percentiles(list(first.values())),
+        "cached": percentiles(again),
+        "by_kind": {kind: percentiles(times) for kind, times in kinds.items()},
+        "slowest": dict(slowest),
     }
 
 
-def in_process_latency(db: Path, settings: Settings) -> dict:
+def _timed_ms(function: Callable[[], object]) -> float:
+    begun = time.perf_counter()
+    function()
+    return round((time.perf_counter() - begun) * 1000, 2)
+
+
+def in_process_latency(db: Path, mix: list[Query]) -> dict:
+    """First-time and cached latency of the mix, then each hostile query once, in one fresh process state."""
     engine = read_only_engine(db)
     with engine.connect() as connection:
-        figures = query_latency(lambda q, f: search(connection, q, limit=20, filters=f), settings)
+        search(connection, "预热", limit=20)  # loads the catalogue and dictionaries, as the server does at start
+        figures = query_latency(lambda q, f: search(connection, q, limit=20, filters=f), mix)
+        hostile = {}
+        for _, query, filters in HOSTILE:
+            begun = time.perf_counter()
+            result = search(connection, query, limit=20, filters=filters)
+            hostile[query[:40]] = {
+                "ms": round((time.perf_counter() - begun) * 1000, 1),
+                "total": result.total,
+                "exact": result.total_exact,
+                "notice": any("too broad" in w for w in result.warnings),
+            }
+        figures["hostile"] = hostile
     engine.dispose()
     return figures
 
@@ -311,7 +349,7 @@ def explore_latency(db: Path) -> dict:
     return {**percentiles(list(times.values())), "max": max(times.values()), "by_query": times}
 
 
-def http_latency(base_url: str, settings: Settings) -> dict:
+def http_latency(base_url: str, mix: list[Query]) -> dict:
     """Sequential GET /api/search latency (ms) over the query mix; failed requests are counted, not raised."""
     failures: list[str] = []
     with httpx.Client(base_url=base_url, timeout=120, trust_env=False) as client:
@@ -325,7 +363,7 @@ def http_latency(base_url: str, settings: Settings) -> dict:
             if response.status_code != 200:
                 failures.append(f"{query}: HTTP {response.status_code}")
 
-        figures = query_latency(run, settings)
+        figures = query_latency(run, mix)
     return {**figures, "errors": len(failures), "first_errors": failures[:5]}
 
 
@@ -338,24 +376,29 @@ def normalised_segments(db: Path) -> Iterator[tuple[int, str]]:
             yield segment_id, normalize(text)
 
 
-def jieba_baseline(db: Path, sample_bytes: int) -> dict:
-    """Plain single-process `jieba.cut_for_search` over (a prefix of) the normalised segment text."""
-    jieba.initialize()
+def sample_texts(db: Path, sample_bytes: int) -> tuple[list[str], int]:
+    """The normalised segment texts of the first `sample_bytes` bytes, and their size in bytes."""
     texts, size = [], 0
     for _, text in normalised_segments(db):
         if size >= sample_bytes:
             break
         texts.append(text)
         size += len(text.encode("utf-8"))
+    return texts, size
+
+
+def tokeniser_baseline(db: Path, sample_bytes: int, cut: Callable[[str], object]) -> dict:
+    """Single-process throughput of a search-mode tokeniser over (a prefix of) the normalised text."""
+    texts, size = sample_texts(db, sample_bytes)
     started = time.perf_counter()
     for text in texts:
-        for _ in jieba.cut_for_search(text):
+        for _ in cut(text):
             pass
     seconds = time.perf_counter() - started
-    return {"bytes": size, "seconds": round(seconds, 2), "mb_per_s": round(size / MB / seconds, 3)}
+    return {"bytes": size, "seconds": round(seconds, 3), "mb_per_s": round(size / MB / seconds, 3)}
 
 
-def trigram_baseline(db: Path, workdir: Path, settings: Settings) -> dict:
+def trigram_baseline(db: Path, workdir: Path, mix: list[Query]) -> dict:
     """A plain FTS5 trigram index over the same normalised text, and its limit-20 latency on the mix.
 
     Filters are ignored (the index has no metadata) and terms under three characters find nothing.
@@ -374,7 +417,7 @@ def trigram_baseline(db: Path, workdir: Path, settings: Settings) -> dict:
             with suppress(sqlite3.OperationalError):  # a malformed expression finds nothing
                 connection.execute(sql, (" AND ".join(terms),)).fetchall()
 
-        latency = query_latency(run, settings)
+        latency = query_latency(run, mix)
     return {"build_seconds": round(build_seconds, 2), "size_mb": round(path.stat().st_size / MB, 1), **latency}
 
 
@@ -395,37 +438,55 @@ def trivial_serving(settings: Settings) -> dict:
 # ---------------------------------------------------------------- one scale
 
 
-def request_paths(db: Path) -> dict[str, list[str]]:
+def request_paths(db: Path, mix: list[Query]) -> dict[str, list[str]]:
     """The paths each load run cycles through: the query mix as API and page URLs, and ten talks."""
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
         talks = [talk_id for (talk_id,) in connection.execute("SELECT id FROM talk ORDER BY position")]
     step = max(1, len(talks) // 10)
     return {
-        "api_search": [f"/api/search?{urlencode({'q': q, 'limit': 20, **f})}" for _, q, f in QUERY_MIX],
-        "search_page": [f"/search?{urlencode({'q': q, **f})}" for _, q, f in QUERY_MIX],
+        "api_search": [f"/api/search?{urlencode({'q': q, 'limit': 20, **f})}" for _, q, f in mix],
+        "search_page": [f"/search?{urlencode({'q': q, **f})}" for _, q, f in mix],
         "talk_page": [f"/talks/{talk_id}" for talk_id in talks[::step][:10]],
     }
 
 
-def app_serving(db: Path, workers: int, settings: Settings) -> dict:
-    """Sequential /api/search latency (1 worker only), load per kind of page, and resident memory."""
+def app_serving(db: Path, workers: int, settings: Settings, mix: list[Query]) -> dict:
+    """Sequential first-time /api/search latency (1 worker), load per kind of page, and resident memory.
+
+    With 2 workers, a last run sends only queries never sent before (`distinct`): what a
+    server meets when many people search at once.
+    """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [PYTHON, "-m", "app", "serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
-    paths = request_paths(db)
+    command.append("--no-embed")  # the stand-in vectors are in place; nothing else should compete for the cores
+    paths = request_paths(db, mix)
     figures: dict = {}
     with serving(command, base_url, "/api/search?q=%E8%8A%AF&limit=1") as server:
         if workers == 1:
-            figures["latency"] = http_latency(base_url, settings)
+            figures["latency"] = http_latency(base_url, mix)
         load(base_url, [p for group in paths.values() for p in group], 1, settings.concurrency)  # warm every worker
         for name, group in paths.items():
             if server.process.poll() is not None:
                 break  # it died: nothing left to load
             figures[name] = load(base_url, group, settings.load_seconds, settings.concurrency)
+        if workers == 2 and server.process.poll() is None:
+            figures["distinct"] = distinct_load(base_url, db, mix, settings)
         if server.process.poll() is None:
             figures["rss_mb"] = tree_rss_mb(server.process.pid)
             figures["rss_mb_per_worker"] = round(figures["rss_mb"] / workers, 1)
         figures["problems"] = server.problems()
+    return figures
+
+
+def distinct_load(base_url: str, db: Path, mix: list[Query], settings: Settings) -> dict:
+    """`distinct_clients` clients for `distinct_seconds`, every request a query not sent before."""
+    sent = {(q, tuple(sorted(f.items()))) for _, q, f in mix}
+    pool = [(q, f) for _, q, f in query_mix(db, seed=99, scale=40) if (q, tuple(sorted(f.items()))) not in sent]
+    paths = [f"/api/search?{urlencode({'q': q, 'limit': 20, **f})}" for q, f in pool]
+    figures = load(base_url, paths, settings.distinct_seconds, settings.distinct_clients)
+    figures["distinct_queries"] = len(paths)
+    figures["repeated"] = figures.get("requests", 0) + figures.get("errors", 0) > len(paths)
     return figures
 
 
@@ -452,18 +513,22 @@ def measure_scale(copies: int, settings: Settings) -> dict:
         reingest["all_unchanged"] = f"{corpus['files']} unchanged" in reingest["output"]
         print(f"re-ingest: {figures['reingest']['seconds']} s", flush=True)
 
-        figures["jieba"] = jieba_baseline(db, settings.jieba_sample)
+        jieba.initialize()
+        figures["jieba"] = tokeniser_baseline(db, settings.jieba_sample, jieba.cut_for_search)
+        figures["rjieba"] = tokeniser_baseline(db, settings.jieba_sample, rjieba.cut_for_search)
         ingest["ratio_to_jieba"] = round(ingest["mb_per_s"] / figures["jieba"]["mb_per_s"], 2)
-        figures["in_process"] = in_process_latency(db, settings)
+        figures["vectors"] = stand_in_vectors(db, settings.seed)
+        mix = query_mix(db)
+        figures["in_process"] = in_process_latency(db, mix)
         print(f"in-process: p50 {figures['in_process']['p50']} ms, p99 {figures['in_process']['p99']} ms", flush=True)
         figures["explore"] = explore_latency(db)
         print(
             f"explore, first time: p50 {figures['explore']['p50']} ms, max {figures['explore']['max']} ms", flush=True
         )
-        figures["trigram"] = trigram_baseline(db, Path(workdir), settings)
+        figures["trigram"] = trigram_baseline(db, Path(workdir), mix)
         for workers in (1, 2):
             try:
-                figures[f"serve_{workers}"] = served = app_serving(db, workers, settings)
+                figures[f"serve_{workers}"] = served = app_serving(db, workers, settings, mix)
             except RuntimeError as error:  # the server never became ready
                 figures[f"serve_{workers}"] = served = {"problems": {"not_ready": str(error)}}
             rps = _fmt(_get(served, "api_search", "rps"))
@@ -549,12 +614,37 @@ def _rps(figures: dict, name: str) -> str:
     return " / ".join(cells)
 
 
+def _hostile_cell(figures: dict) -> str:
+    hostile = _get(figures, "in_process", "hostile")
+    if not isinstance(hostile, dict) or not hostile:
+        return "–"
+    query, worst = max(hostile.items(), key=lambda item: item[1]["ms"])
+    noticed = sum(1 for h in hostile.values() if h["notice"])
+    return f"{_fmt(worst['ms'])} ({query[:16]}…); notice on {noticed} of {len(hostile)}"
+
+
+def _distinct_cell(figures: dict) -> str:
+    run = _get(figures, "serve_2", "distinct")
+    if not isinstance(run, dict) or "rps" not in run:
+        return "–"
+    latency = run.get("latency_ms") or {}
+    repeated = ", some repeated" if run.get("repeated") else ""
+    return (
+        f"{_fmt(run['rps'])} rps, p50/p95 {_fmt(latency.get('p50'))} / {_fmt(latency.get('p95'))} ms, "
+        f"{run['errors']} errors ({run['requests']:,} queries{repeated})"
+    )
+
+
 ROWS: list[tuple[str, str, Callable[[dict, dict], str]]] = [
     ("corpus MB (files)", "", lambda f, t: f"{f['corpus']['bytes'] / MB:.1f} ({f['corpus']['files']})"),
-    ("ingest wall time", "≤ 60 s at 100×", lambda f, t: _ingest_cell(f)),
+    ("ingest wall time", "", lambda f, t: _ingest_cell(f)),
     ("ingest MB/s", "", lambda f, t: _fmt(_get(f, "ingest", "mb_per_s"))),
-    ("plain jieba MB/s", "", lambda f, t: _fmt(_get(f, "jieba", "mb_per_s"))),
-    ("ingest ÷ plain jieba", "≥ 3×", lambda f, t: _fmt(_get(f, "ingest", "ratio_to_jieba"), "×")),
+    (
+        "plain jieba / rjieba MB/s",
+        "baseline",
+        lambda f, t: " / ".join(_fmt(_get(f, name, "mb_per_s")) for name in ("jieba", "rjieba")),
+    ),
+    ("ingest ÷ plain jieba", "≥ 3× at 100×", lambda f, t: _fmt(_get(f, "ingest", "ratio_to_jieba"), "×")),
     (
         "ingest peak RSS MB: largest process / tree",
         "< 1,500",
@@ -562,20 +652,31 @@ ROWS: list[tuple[str, str, Callable[[dict, dict], str]]] = [
     ),
     ("re-ingest unchanged", "< 1 s at 1×", lambda f, t: _reingest_cell(f)),
     ("database MB", "", lambda f, t: _fmt(_get(f, "database", "size_mb"))),
-    ("database ÷ raw text", "< 5×", lambda f, t: _fmt(_get(f, "database", "ratio_to_raw"), "×")),
-    ("in-process ms p50/p95/p99, warm", "p95 ≤ 15, p99 ≤ 50 at 100×", lambda f, t: _percentile_row(f, "in_process")),
-    ("in-process ms p50/p95/p99, cold", "", lambda f, t: _percentile_row(f, "in_process", "cold")),
+    ("database ÷ raw text", "≤ 5×", lambda f, t: _fmt(_get(f, "database", "ratio_to_raw"), "×")),
+    (
+        "vectors MB (bytes per segment)",
+        "reported apart",
+        lambda f, t: f"{_fmt(_get(f, 'vectors', 'mb'))} ({_fmt(_get(f, 'vectors', 'bytes_per_segment'))})",
+    ),
+    (
+        "**first-time** search in process ms p50/p95/p99",
+        "p95 ≤ 50, p99 ≤ 120 at 100×",
+        lambda f, t: _percentile_row(f, "in_process") + f" ({_get(f, 'in_process', 'queries')} queries)",
+    ),
+    ("same queries again (answer cache) ms", "", lambda f, t: _percentile_row(f, "in_process", "cached")),
+    ("slowest hostile query ms", "≤ 1,000, with a notice", lambda f, t: _hostile_cell(f)),
+    ("FTS5 trigram, same mix, first time ms", "baseline", lambda f, t: _percentile_row(f, "trigram")),
+    ("HTTP /api/search first time ms (1 worker)", "", lambda f, t: _percentile_row(f, "serve_1", "latency")),
+    ("2 workers, 16 clients, distinct queries", "0 errors, p95 ≤ 150", lambda f, t: _distinct_cell(f)),
     ("/api/explore first time ms p50 / max", "≤ 300 at 100×", lambda f, t: _explore_cell(f)),
-    ("FTS5 trigram ms p50/p95/p99", "baseline", lambda f, t: _percentile_row(f, "trigram")),
-    ("HTTP /api/search ms p50/p95/p99", "", lambda f, t: _percentile_row(f, "serve_1", "latency")),
-    ("/api/search rps 1w / 2w", "", lambda f, t: _rps(f, "api_search")),
-    ("/search rps 1w / 2w", "", lambda f, t: _rps(f, "search_page")),
+    ("/api/search rps 1w / 2w (mix repeated)", "", lambda f, t: _rps(f, "api_search")),
+    ("/search rps 1w / 2w (mix repeated)", "", lambda f, t: _rps(f, "search_page")),
     ("/talks/{id} rps 1w / 2w", "", lambda f, t: _rps(f, "talk_page")),
     ("/api/search 2w ÷ trivial 2w", "≥ 40%, 0 errors", _api_share),
     ("server health 1w / 2w", "ok", lambda f, t: " / ".join(_health(f.get(f"serve_{w}", {})) for w in (1, 2))),
     (
-        "server RSS MB per worker 1w / 2w",
-        "< 400",
+        "server memory MB per worker (Pss) 1w / 2w",
+        "≤ 400",
         lambda f, t: " / ".join(_fmt(_get(f, f"serve_{w}", "rss_mb_per_worker")) for w in (1, 2)),
     ),
 ]
@@ -595,6 +696,11 @@ def markdown(results: dict) -> str:
         f"(load: {results['settings']['concurrency']} connections from one bench/load.py process, same machine).",
         "Ingest MB/s counts raw file bytes; jieba MB/s the normalised segment text it was given.",
         "FTS5 trigram baseline: `ORDER BY rank LIMIT 20`, no filters, nothing for terms under 3 characters.",
+        "First time: each query of the mix once, new to the process (only the catalogue loaded before); "
+        "the cached row asks each query again straight after.",
+        "The meaning-based tier is on, over random stand-in vectors (bench/scale.py stand_in_vectors): its cost "
+        "and memory are real, its quality is measured by bench/ranking.py.",
+        "Server memory is the proportional set size: pages the workers share (code, mapped vectors) count once.",
     ]
     for copies, figures in scales.items():
         for workers in (1, 2):
@@ -638,7 +744,7 @@ def main(argv: list[str] | None = None) -> None:
             "platform": platform.platform(),
         },
         "settings": asdict(settings),
-        "query_mix": [{"kind": kind, "q": q, "filters": f} for kind, q, f in QUERY_MIX],
+        "hostile": [q for _, q, _ in HOSTILE],
         "trivial": {},
         "scales": {},
     }

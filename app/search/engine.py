@@ -55,7 +55,7 @@ class Hit(BaseModel):
     segment: int
     speaker: str | None = Field(description="who speaks most of this paragraph, when known")
     text: str
-    snippet: str = Field(description="HTML-safe excerpt with <mark> around the matches")
+    marked: tuple[str, ...] = Field((), exclude=True)  # the words the snippet marks
     score: float
     match: str = Field(
         "exact",
@@ -63,6 +63,12 @@ class Hit(BaseModel):
         "query's words), semantic (similar meaning) or related (most of the words, after the ranked results)",
     )
     heard: str | None = Field(None, description="for approximate matches: the form found in the text")
+
+    @computed_field(description="HTML-safe excerpt with <mark> around the matches")  # type: ignore[prop-decorator]
+    @property
+    def snippet(self) -> str:
+        # Computed when shown: a search builds a hundred candidate hits to show twenty.
+        return str(mark(self.text, list(self.marked), SNIPPET_WIDTH))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -260,7 +266,7 @@ def _hit(
         segment=number,
         speaker=speaker,
         text=text,
-        snippet=str(mark(text, terms, SNIPPET_WIDTH)),
+        marked=tuple(terms),
         score=round(score, 4),
         match=match,
     )
@@ -291,7 +297,7 @@ def suggestions(connection: Connection, query: Query, limit: int = 6) -> list[st
     facts = corpus_facts(connection)
     found: list[str] = []
     for term in query.positive_terms:
-        for choices in (facts.speaker_names, facts.vocabulary):
+        for choices in (facts.speaker_names, facts.words_sharing_a_character(term.text)):
             for choice, similarity, _ in process.extract(term.text, choices, scorer=fuzz.WRatio, limit=limit):
                 if similarity >= 60 and choice != term.text and choice not in found:
                     found.append(choice)

@@ -97,6 +97,19 @@ class CorpusFacts:
         return [word for word, segments in self.word_segments.items() if segments >= 2 and len(word) >= 2]
 
     @cached_property
+    def _words_by_character(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            for char in set(word):
+                found.setdefault(char, []).append(word)
+        return found
+
+    def words_sharing_a_character(self, term: str) -> list[str]:
+        """Vocabulary words holding a character of the term: the only ones a fuzzy match can find close."""
+        by_character = self._words_by_character
+        return sorted({word for char in set(term) for word in by_character.get(char, ())})
+
+    @cached_property
     def latin_words(self) -> list[str]:
         """English words of the index, for finding misspellings of a query word."""
         return [w for w in self.vocabulary if w.isascii() and w.isalpha() and len(w) >= 3]

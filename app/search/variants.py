@@ -19,7 +19,7 @@ from app.aliases import equivalents
 from app.lexicon import ORDINARY_WORD_FREQUENCY, is_han
 from app.people import split_name
 from app.search.filters import CorpusFacts
-from app.sounds import closeness, folded, sound_phrases
+from app.sounds import closeness, find_sounds, sound_phrases, sound_string
 from app.text import common_word_frequency, normalize
 
 MAX_SOUND_CANDIDATES = 1000  # segments scanned to discover how a sound was written
@@ -85,15 +85,14 @@ def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[
             (phrases, MAX_SOUND_CANDIDATES),
         )
         wanted = {tuple(phrase.split()) for phrase in sound_phrases(form)}
-        first_sounds = {sounds[0] for sounds in wanted}
         for talk_id, display_text in rows:
             if own_talks and talk_id not in own_talks:
                 continue
             text = normalize(display_text)
-            sounds = [folded(char) if is_han(char) else "" for char in text]
-            for start in range(len(text) - len(form) + 1):
-                if sounds[start] in first_sounds and tuple(sounds[start : start + len(form)]) in wanted:
-                    window = text[start : start + len(form)]
+            sounds = sound_string(text)
+            for start in sorted({at for phrase in wanted for at in find_sounds(sounds, phrase)}):
+                window = text[start : start + len(form)]
+                if len(window) == len(form):
                     heard[window] += 1
                     weights[window] = max(weights.get(window, 0.0), weight * closeness(form, window))
     where = tuple(sorted(own_talks)) or None
