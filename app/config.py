@@ -76,10 +76,10 @@ POOL_OVERFLOW = _int("KB_POOL_OVERFLOW", 56, "extra connections opened under loa
 # Queries
 MAX_QUERY_CHARS = _int("KB_MAX_QUERY_CHARS", 500, "longest query read; the rest is ignored, with a notice")
 SEARCH_BUDGET_SECONDS = _float(
-    "KB_SEARCH_BUDGET", 0.6, "seconds a search may count and rank; a broader query shows its first matches instead"
+    "KB_SEARCH_BUDGET", 0.45, "seconds a search may count and rank; a broader query shows its first matches instead"
 )
 BROAD_SCAN_SECONDS = _float(
-    "KB_BROAD_SCAN", 0.25, "seconds spent finding the first matches of a query too broad to count"
+    "KB_BROAD_SCAN", 0.2, "seconds spent finding the first matches of a query too broad to count"
 )
 MAX_TERMS = _int("KB_MAX_TERMS", 16, "terms of a query searched; further ones are ignored, with a notice")
 

@@ -50,7 +50,7 @@ from app.ingest.embed import build_id
 from app.search import search
 from app.search.explore import explore
 from app.search.query import parse_query
-from app.semantic import encoder, vectors_dir
+from app.semantic import encoder, save_vectors, vectors_dir
 from app.text import normalize
 from bench.common import percentiles
 from bench.corpus import cached_corpus
@@ -173,18 +173,11 @@ def stand_in_vectors(db: Path, seed: int) -> dict:
     chosen = encoder()
     if chosen is None:
         return {"skipped": "KB_ENCODER=none"}
-    dimensions = len(chosen.query("维度"))
-    rng = np.random.default_rng(seed)
+    vectors = np.random.default_rng(seed).standard_normal((len(ids), len(chosen.query("维度"))), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     target = vectors_dir(db, build_id(db))
     target.mkdir(exist_ok=True)
-    vectors = np.lib.format.open_memmap(
-        target / "vectors.npy", mode="w+", dtype=np.float32, shape=(len(ids), dimensions)
-    )
-    for start in range(0, len(ids), 50_000):
-        block = rng.standard_normal((min(50_000, len(ids) - start), dimensions), dtype=np.float32)
-        vectors[start : start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
-    vectors.flush()
-    np.save(target / "ids.npy", ids)
+    save_vectors(target, ids, vectors)  # as embed publishes them, with the coarse projection at 100×
     size = (target / "vectors.npy").stat().st_size
     return {"segments": len(ids), "mb": round(size / MB, 1), "bytes_per_segment": size // max(1, len(ids))}
 

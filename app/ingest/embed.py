@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from app import config
-from app.semantic import Encoder, progress_file, vectors_dir
+from app.semantic import Encoder, progress_file, save_vectors, vectors_dir
 
 
 @dataclass
@@ -107,8 +107,8 @@ def _publish(db_path: Path, build: str, rows: list[tuple[int, str]], vectors: li
     shutil.rmtree(private, ignore_errors=True)
     private.mkdir()
     matrix = np.frombuffer(b"".join(vectors), dtype=np.float16).reshape(len(rows), -1) if rows else np.zeros((0, 1))
-    np.save(private / "ids.npy", np.array([row_id for row_id, _ in rows], dtype=np.int64))
-    np.save(private / "vectors.npy", matrix.astype(np.float32))  # cached as float16, searched as float32
+    ids = np.array([row_id for row_id, _ in rows], dtype=np.int64)
+    save_vectors(private, ids, matrix)  # cached as float16, searched as float32
     os.replace(private, target)
     progress_file(db_path, build).unlink(missing_ok=True)
     for old in db_path.parent.glob(f"{db_path.name}.vectors-*"):

@@ -7,6 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
+from app import semantic
 from app.db import read_only_engine
 from app.ingest import ingest
 from app.ingest.embed import build_id, embed
@@ -99,3 +100,26 @@ def test_the_search_page_says_meaning_is_still_being_prepared(corpus, monkeypatc
     client = TestClient(create_app(Database(db)))
     assert "Meaning-based results are still being prepared" in client.get("/search", params={"q": "箱子"}).text
     assert client.get("/api/search", params={"q": "箱子"}).json()["meaning_ready"] is False
+
+
+def test_a_large_build_finds_the_nearest_vectors_through_its_coarse_projection(tmp_path, monkeypatch):
+    monkeypatch.setattr(semantic, "COARSE_FROM", 1_000)
+    monkeypatch.setattr(semantic, "COARSE_CANDIDATES", 300)
+    rng = np.random.default_rng(3)
+    topics = rng.standard_normal((20, 384)).astype(np.float32)  # vectors cluster around topics, as texts do
+    vectors = topics[rng.integers(0, 20, 5_000)] + 0.3 * rng.standard_normal((5_000, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = np.arange(10, 5_010)
+    semantic.save_vectors(tmp_path, ids, vectors)
+    assert (tmp_path / "coarse.npy").exists()
+    index = semantic.VectorIndex(
+        np.load(tmp_path / "ids.npy"),
+        np.load(tmp_path / "vectors.npy", mmap_mode="r"),
+        np.load(tmp_path / "basis.npy"),
+        np.load(tmp_path / "coarse.npy", mmap_mode="r"),
+    )
+    for row in (0, 1234, 4999):
+        exact = [int(i) for i in ids[np.argsort(-(vectors @ vectors[row]))[:20]]]
+        found = index.nearest(vectors[row], 20)
+        assert found[0][0] == ids[row] and found[0][1] == pytest.approx(1.0, abs=1e-5)
+        assert len({i for i, _ in found} & set(exact)) >= 18  # the two steps keep nearly all of the exact top 20
