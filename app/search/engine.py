@@ -14,10 +14,12 @@ and in programme order, the literal matches follow, then the variant and related
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from math import ceil, log
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field, computed_field
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
@@ -44,6 +46,7 @@ Sort = Literal["relevance", "programme"]
 Mode = Literal["all", "literal"]  # literal: only segments holding every term
 FUSED_DEPTH = 50  # candidates each source contributes to the one ranking of the first results
 SEMANTIC_DEPTH = 200  # nearest neighbours looked at before filters and exclusions
+_ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # the encoder takes one text at a time
 
 
 class Hit(BaseModel):
@@ -328,6 +331,8 @@ def search(
     if not query:
         return SearchResult(query, 0)
     facts = corpus_facts(connection)  # loaded once per database, outside the budget of one query
+    if sort == "relevance" and mode == "all":
+        _query_vector(facts, query)  # starts encoding the query while SQLite works
     seconds = config.SEARCH_BUDGET_SECONDS if budget is None else budget
     counted: tuple[SearchResult, _Scope] | None = None
     try:
@@ -518,16 +523,24 @@ def _allowed(query: Query, restriction: Restriction) -> tuple[str, list[str]]:
     return " AND ".join(conditions), params
 
 
+def _query_vector(facts: CorpusFacts, query: Query) -> Future[np.ndarray] | None:
+    """The query's vector, computed in the background from the start of the search, so that encoding
+    (the encoder's C code runs without the GIL) overlaps the counting and ranking in SQLite."""
+    chosen = semantic.encoder()
+    if chosen is None or facts.vectors() is None or not query.has_positive_terms:
+        return None
+    text = " ".join(term.text for term in query.positive_terms)
+    return facts.remembered(("query vector", text), lambda: _ENCODING.submit(chosen.query, text))
+
+
 def _semantic_candidates(
     connection: Connection, facts: CorpusFacts, query: Query, restriction: Restriction
 ) -> list[tuple[int, float]]:
     """Segments closest in meaning to the query, with their similarity; none until vectors exist."""
-    vectors, encoder = facts.vectors(), semantic.encoder()
-    if vectors is None or encoder is None:
+    vectors, query_vector = facts.vectors(), _query_vector(facts, query)
+    if vectors is None or query_vector is None:
         return []
-    text = " ".join(term.text for term in query.positive_terms)
-    query_vector = facts.remembered(("query vector", text), lambda: encoder.query(text))
-    nearest = vectors.nearest(query_vector, SEMANTIC_DEPTH)
+    nearest = vectors.nearest(query_vector.result(), SEMANTIC_DEPTH)
     if not nearest:
         return []
     where, params = _allowed(query, restriction)
