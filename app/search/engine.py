@@ -359,14 +359,11 @@ def _too_broad(
         result = replace(counted, hits=[], ranked=0, approximate_total=None, related_total=0)
         notice = "This query is too broad to rank in time: its matches are shown in the order they were found."
     else:
-        result = SearchResult(query, found.at_least, total_exact=False, warnings=query.warnings + restriction.warnings)
+        result = _literal_result(facts, query, restriction, found.at_least, total_exact=False)
         notice = (
             f"This query is too broad to count or rank in time: at least {found.at_least:,} segments match. "
             "The first of them are shown in the order they were found."
         )
-        if restriction.speakers is not None:
-            result.speakers = [facts.speakers[sid][0] for sid in restriction.speakers]
-            result.speaker_match = restriction.speaker_match
     result.warnings = [*result.warnings, f"{notice} Add a rarer word or a filter to narrow it."]
     result.hits = [_hit(facts, *row, terms, 0.0, "exact") for row in found.rows]
     return result
@@ -380,11 +377,18 @@ def _counted(connection: Connection, facts: CorpusFacts, query: Query) -> tuple[
     counts = exact.counts(connection)
     facet_key = ("facets", exact.ids_sql, tuple(exact.ids_params), repr(restriction))
     facets = facts.remembered(facet_key, lambda: _facets(facts, counts))
-    result = SearchResult(query, sum(counts.values()), facets=facets, warnings=query.warnings + restriction.warnings)
+    return _literal_result(facts, query, restriction, sum(counts.values()), facets=facets), exact
+
+
+def _literal_result(
+    facts: CorpusFacts, query: Query, restriction: Restriction, total: int, **fields: object
+) -> SearchResult:
+    """A result without hits yet, carrying the query's warnings and the speakers its filter matched."""
+    result = SearchResult(query, total, warnings=query.warnings + restriction.warnings, **fields)
     if restriction.speakers is not None:
         result.speakers = [facts.speakers[sid][0] for sid in restriction.speakers]
         result.speaker_match = restriction.speaker_match
-    return result, exact
+    return result
 
 
 def _rank(

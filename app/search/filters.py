@@ -114,6 +114,10 @@ class CorpusFacts:
         """English words of the index, for finding misspellings of a query word."""
         return [w for w in self.vocabulary if w.isascii() and w.isalpha() and len(w) >= 3]
 
+    def warm(self) -> None:
+        """Build the indexes made on first need (suggestions for a query that finds nothing) right now."""
+        _ = self._words_by_character, self.latin_words
+
     def common(self, word: str) -> bool:
         """Whether a word is in so many segments that it says little about which passage is meant."""
         return self.word_segments.get(word, 0) > COMMON_WORD_SHARE * self.segment_count

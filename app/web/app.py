@@ -26,7 +26,7 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     sounds.folded("中")  # loads pypinyin's dictionary
     with suppress(DatabaseMissing), app.state.database.session() as session:
         connection = session.connection()
-        corpus_facts(connection)  # the catalogue and word statistics every search reads
+        corpus_facts(connection).warm()  # the catalogue, word statistics and suggestion index searches read
     yield
 
 

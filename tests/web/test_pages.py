@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.db import Database
 from app.ingest import ingest
+from app.search.filters import corpus_facts
 from app.web.app import create_app
 
 
@@ -225,3 +226,11 @@ def test_a_talk_from_youtube_links_there_and_an_uploader_alone_is_shown(tmp_path
     other = next(talk for talk in closing if talk["id"] != "dQw4w9WgXcQ-p2")
     assert other["uploader"] == "某频道" and other["video_url"] is None
     assert "uploaded by 某频道" in client.get(f"/talks/{other['id']}").text
+
+
+def test_start_up_prepares_suggestions_before_the_first_request(bundled_db) -> None:
+    """A query that finds nothing offers close words; their index is built while the server starts."""
+    database = Database(bundled_db)  # a fresh engine, so nothing is left over from other tests
+    with TestClient(create_app(database)), database.engine().connect() as connection:
+        facts = corpus_facts(connection)
+        assert "_words_by_character" in vars(facts), "the suggestion index was left for the first request"
