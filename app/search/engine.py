@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, computed_field
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
-from app import config, semantic
+from app import bilingual, config, semantic
 from app.aliases import aliases_version, forms_said_in
 from app.models import TALK_KINDS
 from app.search import fusion, ranking
@@ -63,7 +63,8 @@ class Hit(BaseModel):
     match: str = Field(
         "exact",
         description="exact (every term), alias, sounds_like, fuzzy (a variant of a term), words (some of the "
-        "query's words), semantic (similar meaning) or related (most of the words, after the ranked results)",
+        "query's words), translated (the query's words in the other language), semantic (similar meaning) "
+        "or related (most of the words, after the ranked results)",
     )
     heard: str | None = Field(None, description="for approximate matches: the form found in the text")
 
@@ -333,6 +334,7 @@ def search(
     facts = corpus_facts(connection)  # loaded once per database, outside the budget of one query
     if sort == "relevance" and mode == "all":
         _query_vector(facts, query)  # starts encoding the query while SQLite works
+        _ = facts.lexicon  # read once per database, outside the budget too
     seconds = config.SEARCH_BUDGET_SECONDS if budget is None else budget
     counted: tuple[SearchResult, _Scope] | None = None
     try:
@@ -458,12 +460,15 @@ def _fused_window(
     words = _shared_words(result.query)
     said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
     by_words = _word_candidates(connection, facts, result.query, exact.restriction, [*words, *said])
+    translated = _translations(facts, result.query)
+    by_translation = _word_candidates(connection, facts, result.query, exact.restriction, translated)
     similar = _semantic_candidates(connection, facts, result.query, exact.restriction)
     ranked = {
         "exact": [hit.segment_id for hit in literal],
         "approximate": [hit.segment_id for hit in approximate.hits],
         "related": [hit.segment_id for hit in related.hits],
         "words": by_words,
+        "translated": by_translation,
         "semantic": [segment_id for segment_id, _ in similar],
     }
     known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
@@ -472,13 +477,13 @@ def _fused_window(
         return []  # nothing but literal matches: the literal listing is the ranking
     missing = [item.segment_id for item in fused if item.segment_id not in known]
     details = _segments(connection, missing) if missing else {}
-    marked = [*(t.text for t in result.query.positive_terms), *words, *said]
+    marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
     hits = []
     for item in fused:
         hit = known.get(item.segment_id)
         if hit is None:
             talk_id, number, speaker, text, _ = details[item.segment_id]
-            match = "semantic" if item.found_by == "semantic" else "words"
+            match = item.found_by if item.found_by in ("semantic", "translated") else "words"
             hit = _hit(facts, item.segment_id, talk_id, number, speaker, text, marked, item.score, match)
         else:
             hit = hit.model_copy(update={"score": item.score})
@@ -492,6 +497,13 @@ def _shared_words(query: Query) -> list[str]:
     for term in query.positive_terms:
         found += [w for w in meaningful_words(term.text) if w not in found]
     return found
+
+
+def _translations(facts: CorpusFacts, query: Query) -> list[str]:
+    """The query's words in the other language, as the corpus says them (see app/bilingual.py)."""
+    text = " ".join(term.text for term in query.positive_terms)
+    found = bilingual.translations(text, meaningful_words(text), facts.lexicon, facts.said)
+    return list(dict.fromkeys(form for forms in found.values() for form in forms))
 
 
 def _word_candidates(

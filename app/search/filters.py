@@ -17,7 +17,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine
 
-from app import config, semantic
+from app import bilingual, config, semantic
 from app.models import TALK_KINDS
 from app.search.answers import AnswerCache
 from app.search.tally import SegmentOwners
@@ -115,8 +115,17 @@ class CorpusFacts:
         return [w for w in self.vocabulary if w.isascii() and w.isalpha() and len(w) >= 3]
 
     def warm(self) -> None:
-        """Build the indexes made on first need (suggestions for a query that finds nothing) right now."""
-        _ = self._words_by_character, self.latin_words
+        """Build what is made on first need (the suggestion index, the bilingual lexicon) right now."""
+        _ = self._words_by_character, self.latin_words, self.lexicon
+
+    def said(self, form: str) -> int:
+        """Segments holding a word, or at most those of a phrase's rarest word; 0 when never said."""
+        return min((self.word_segments.get(token, 0) for token in form.split()), default=0)
+
+    @cached_property
+    def lexicon(self) -> bilingual.Lexicon:
+        """The Chinese–English dictionary's pairs of which the corpus says a side (a small part of it)."""
+        return bilingual.read_lexicon(lambda chinese, english: self.said(chinese) > 0 or self.said(english) > 0)
 
     def common(self, word: str) -> bool:
         """Whether a word is in so many segments that it says little about which passage is meant."""

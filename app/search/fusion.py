@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 # Tuned on the tuning half of tests/data/ranking_judged.json only (bench/ranking.py prints both halves);
 # related keeps the known-item questions of tests/data/judged_queries.json at 80% in the top three.
-SOURCE_WEIGHTS = {"exact": 1.0, "approximate": 0.6, "related": 0.7, "words": 1.0, "semantic": 0.7}
+SOURCE_WEIGHTS = {
+    "exact": 1.0,
+    "approximate": 0.6,
+    "related": 0.7,
+    "words": 1.0,
+    "translated": 1.2,
+    "semantic": 0.7,
+}
 RANK_OFFSET = 10  # how fast credit falls with rank: a small offset trusts each source's top few most
 # Similarity from which the encoder's neighbour is trusted as strongly as a literal match.
 CONFIDENT_SIMILARITY = 0.86
@@ -27,7 +34,7 @@ NEIGHBOUR_SHARE = 0.3
 class Fused:
     segment_id: int
     score: float
-    found_by: str  # the source that ranked it best: exact, approximate, related, words or semantic
+    found_by: str  # the source that ranked it best: exact, approximate, related, words, translated or semantic
 
 
 def fuse(ranked: dict[str, list[int]], similarity: dict[int, float] | None = None) -> list[Fused]:

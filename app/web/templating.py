@@ -31,6 +31,7 @@ templates.env.globals["method_labels"] = {
 # How a hit of the one ranking was found, when not by every term (variants say what was heard).
 templates.env.globals["how_found"] = {
     "words": "has some of the words",
+    "translated": "says it in the other language",
     "semantic": "similar meaning",
     "related": "has most of the words",
 }

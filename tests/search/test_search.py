@@ -140,3 +140,23 @@ def test_facets_count_the_current_matches(connection):
 def test_zero_results_suggest_close_words(connection):
     result = search(connection, "模型xyz")
     assert result.total == 0 and "大模型" in result.suggestions
+
+
+def test_a_chinese_query_finds_the_english_passage_that_says_it(connection):
+    """信用卡 is never said; an English keynote says credit card (the bilingual dictionary's gloss)."""
+    result = search(connection, "信用卡")
+    assert result.total == 0
+    first = result.hits[0]
+    assert first.match == "translated"
+    assert "<mark>credit card</mark>" in first.snippet.lower()
+
+
+def test_an_english_query_finds_chinese_passages_in_its_words(connection):
+    result = search(connection, "electricity price")
+    translated = [hit for hit in result.hits if hit.match == "translated"]
+    assert translated, "no Chinese passage found through the dictionary"
+    lexicon = corpus_facts(connection).lexicon
+    chinese = {*lexicon.to_chinese["electricity"], *lexicon.to_chinese["price"]}
+    assert {"电力", "价格"} <= chinese
+    assert all(any(word in hit.text for word in chinese) for hit in translated)
+    assert any("<mark>电力</mark>" in hit.snippet for hit in translated)

@@ -1,0 +1,158 @@
+"""Words of the other language for a query's words, from a Chinese–English dictionary (CC-CEDICT).
+
+A question typed in English about a Chinese passage (hallucination → 幻觉) or in Chinese about an
+English keynote (信用卡 → credit card) shares no word with it, and the encoder matches across
+languages only weakly. CC-CEDICT gives each Chinese word its English glosses; read backwards, it
+gives an English word the Chinese words glossed by it. Search keeps the translations the corpus
+says (CorpusFacts.translations), so the lexicon is read once, filtered, and let go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.config import BILINGUAL_FILE
+
+# Glosses that are not a translation but a cross-reference, a classifier or a name.
+_NOT_A_TRANSLATION = re.compile(r"^(CL:|variant of|old variant|see |abbr\.|surname|used in|also written|Taiwan pr\.)")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_FILLER_WORDS = re.compile(r"\b(sb|sth|one's|oneself|etc)\b\.?")
+_LEADING = re.compile(r"^(to|a|an|the|be) ")
+_PLAIN_ENGLISH = re.compile(r"^[a-z][a-z\- ]*[a-z]$")
+TRANSLATIONS_PER_TERM = 3  # the senses after the third are rarely what a query means
+RAREST_TRANSLATION = 0.05  # of an English term's own segments: a rarer Chinese word is another sense of it
+MAX_GLOSS_WORDS = 3  # longer glosses are explanations (to think back over sth), not words a passage says
+ENGLISH_STOPWORDS = frozenset(
+    "a an the of to in on at by for and or but with from as is are was were be been it its this that these those "
+    "what when where why how who which will would can could do does did not no versus vs via into than then so".split()
+)  # never looked up: they gloss hundreds of particles
+
+
+@dataclass
+class Lexicon:
+    """Both directions of the dictionary: Chinese word → English glosses, English gloss → Chinese words."""
+
+    to_english: dict[str, list[str]] = field(default_factory=dict)
+    to_chinese: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, chinese: str, english: str) -> None:
+        glosses = self.to_english.setdefault(chinese, [])
+        if english not in glosses:
+            glosses.append(english)
+        words = self.to_chinese.setdefault(english, [])
+        if chinese not in words:
+            words.append(chinese)
+
+
+def clean_gloss(gloss: str) -> str | None:
+    """A gloss as words a passage might say (`to retrieve (data)` → `retrieve`); None for the rest."""
+    if _NOT_A_TRANSLATION.match(gloss):
+        return None
+    text = _FILLER_WORDS.sub(" ", _BRACKETS.sub(" ", gloss.lower()))
+    text = " ".join(text.split())
+    text = _LEADING.sub("", text)
+    if not _PLAIN_ENGLISH.match(text) or len(text.split()) > MAX_GLOSS_WORDS or text in ENGLISH_STOPWORDS:
+        return None
+    return text
+
+
+def parse_cedict(lines: Iterable[str], keep: Callable[[str, str], bool] = lambda zh, en: True) -> Lexicon:
+    """The lexicon of CC-CEDICT lines (`繁體 简体 [pin1 yin1] /gloss/gloss/`), simplified forms only.
+
+    `keep(chinese, english)` chooses the pairs worth holding, e.g. those whose both sides the corpus says.
+    """
+    lexicon = Lexicon()
+    for line in lines:
+        if line.startswith("#") or "/" not in line:
+            continue
+        head, _, glosses = line.partition("/")
+        parts = head.split(" ", 2)
+        if len(parts) < 2:
+            continue
+        chinese = parts[1]
+        for gloss in glosses.rstrip().rstrip("/").split("/"):
+            english = clean_gloss(gloss)
+            if english and keep(chinese, english):
+                lexicon.add(chinese, english)
+    return lexicon
+
+
+def read_lexicon(keep: Callable[[str, str], bool], path: Path | None = None) -> Lexicon:
+    """The dictionary file's lexicon (KB_BILINGUAL_DICTIONARY); empty when the file is missing."""
+    path = path or BILINGUAL_FILE
+    if path is None or not path.is_file():
+        return Lexicon()
+    with path.open(encoding="utf-8") as lines:
+        return parse_cedict(lines, keep)
+
+
+def singular(word: str) -> str:
+    """The form a dictionary lists (experts → expert, memories → memory); the word itself when not plural."""
+    for ending, replacement in (("ies", "y"), ("sses", "ss"), ("s", "")):
+        if word.endswith(ending) and len(word) > len(ending) + 2 and not word.endswith("ss"):
+            return word[: -len(ending)] + replacement
+    return word
+
+
+_ENGLISH_RUN = re.compile(r"[a-z][a-z\-]*(?: +[a-z][a-z\-]*)*")
+
+
+def english_terms(text: str, lexicon: Lexicon) -> list[str]:
+    """The dictionary's English entries in normalised text, longest first and not overlapping:
+    `mixture of experts versus dense models` → mixture, expert, dense, model (no entry holds two)."""
+    found: list[str] = []
+    for run in _ENGLISH_RUN.findall(text):
+        tokens = run.split()
+        index = 0
+        while index < len(tokens):
+            for size in range(min(MAX_GLOSS_WORDS, len(tokens) - index), 0, -1):
+                phrase = tokens[index : index + size]
+                if size == 1 and phrase[0] in ENGLISH_STOPWORDS:
+                    continue
+                for form in (" ".join(phrase), " ".join([*phrase[:-1], singular(phrase[-1])])):
+                    if form in lexicon.to_chinese:
+                        found.append(form)
+                        break
+                else:
+                    continue
+                index += size - 1
+                break
+            index += 1
+    return list(dict.fromkeys(found))
+
+
+def chinese_terms(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The dictionary's Chinese entries among jieba's words, longest first, leaving out the parts of
+    a word already found (神经网络 → neural network, not also 神经 → nerve)."""
+    found: list[str] = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        if not word.isascii() and word in lexicon.to_english and not any(word in longer for longer in found):
+            found.append(word)
+    return found
+
+
+def translations(
+    text: str, content_words: list[str], lexicon: Lexicon, said: Callable[[str], int]
+) -> dict[str, list[str]]:
+    """For each dictionary entry in a query (normalised `text`, its content words), the translations
+    the corpus says: `said(form)` counts the segments holding it, 0 for none.
+
+    An English entry takes the Chinese words for which it is the first sense (memory → 记忆 before
+    存储器), a Chinese entry its glosses in the dictionary's order, which puts the usual sense first.
+    One Chinese character is too ambiguous to stand for an English word (face → 面).
+    A Chinese word said far less than the English term itself is another sense (transformer → 变压器,
+    where Chinese passages say transformer): it is left out.
+    """
+    found: dict[str, list[str]] = {}
+    for term in english_terms(text, lexicon):
+        candidates = sorted(
+            lexicon.to_chinese[term], key=lambda word: (lexicon.to_english[word].index(term), -said(word))
+        )
+        floor = RAREST_TRANSLATION * said(term)
+        found[term] = [word for word in candidates if len(word) > 1 and said(word) and said(word) >= floor]
+    for term in chinese_terms(content_words, lexicon):
+        found[term] = [gloss for gloss in lexicon.to_english[term] if said(gloss)]
+    return {term: forms[:TRANSLATIONS_PER_TERM] for term, forms in found.items() if forms}
