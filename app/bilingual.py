@@ -3,15 +3,17 @@
 A question typed in English about a Chinese passage (hallucination → 幻觉) or in Chinese about an
 English keynote (信用卡 → credit card) shares no word with it, and the encoder matches across
 languages only weakly. CC-CEDICT gives each Chinese word its English glosses; read backwards, it
-gives an English word the Chinese words glossed by it. Search keeps the translations the corpus
-says (CorpusFacts.translations), so the lexicon is read once, filtered, and let go.
+gives an English word the Chinese words glossed by it. Ingest stores the pairs of which the corpus
+says a side (the translation table); a search reads them from there and keeps the translations
+the corpus says.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from app.config import BILINGUAL_FILE
@@ -59,11 +61,8 @@ def clean_gloss(gloss: str) -> str | None:
     return text
 
 
-def parse_cedict(lines: Iterable[str], keep: Callable[[str, str], bool] = lambda zh, en: True) -> Lexicon:
-    """The lexicon of CC-CEDICT lines (`繁體 简体 [pin1 yin1] /gloss/gloss/`), simplified forms only.
-
-    `keep(chinese, english)` chooses the pairs worth holding, e.g. those whose both sides the corpus says.
-    """
+def parse_cedict(lines: Iterable[str]) -> Lexicon:
+    """The lexicon of CC-CEDICT lines (`繁體 简体 [pin1 yin1] /gloss/gloss/`), simplified forms only."""
     lexicon = Lexicon()
     for line in lines:
         if line.startswith("#") or "/" not in line:
@@ -75,18 +74,50 @@ def parse_cedict(lines: Iterable[str], keep: Callable[[str, str], bool] = lambda
         chinese = parts[1]
         for gloss in glosses.rstrip().rstrip("/").split("/"):
             english = clean_gloss(gloss)
-            if english and keep(chinese, english):
+            if english:
                 lexicon.add(chinese, english)
     return lexicon
 
 
-def read_lexicon(keep: Callable[[str, str], bool], path: Path | None = None) -> Lexicon:
-    """The dictionary file's lexicon (KB_BILINGUAL_DICTIONARY); empty when the file is missing."""
+def dictionary_state(path: Path | None = None) -> str:
+    """Which dictionary file, and which version of it: a database's translations are stale once it changes."""
+    path = path or BILINGUAL_FILE
+    if path is None or not path.is_file():
+        return "none"
+    stat = path.stat()
+    return f"{path} {stat.st_mtime_ns} {stat.st_size}"
+
+
+def read_lexicon(path: Path | None = None) -> Lexicon:
+    """The dictionary file's lexicon (KB_BILINGUAL_DICTIONARY); empty when the file is missing.
+    Read once per process and version of the file: an ingest of many small folders reads it once."""
     path = path or BILINGUAL_FILE
     if path is None or not path.is_file():
         return Lexicon()
+    return _parsed(path, dictionary_state(path))
+
+
+@lru_cache(maxsize=1)
+def _parsed(path: Path, _state: str) -> Lexicon:
     with path.open(encoding="utf-8") as lines:
-        return parse_cedict(lines, keep)
+        return parse_cedict(lines)
+
+
+def pairs(lexicon: Lexicon, said: Callable[[str], int]) -> Iterator[tuple[str, str, int]]:
+    """(Chinese, English, sense) of the pairs of which the corpus says a side: what a database keeps."""
+    for chinese, glosses in lexicon.to_english.items():
+        chinese_said = said(chinese) > 0
+        for sense, english in enumerate(glosses):
+            if chinese_said or said(english) > 0:
+                yield chinese, english, sense
+
+
+def from_pairs(rows: Iterable[tuple[str, str, int]]) -> Lexicon:
+    """The lexicon of stored pairs, glosses in the order of their senses."""
+    lexicon = Lexicon()
+    for chinese, english, _ in sorted(rows, key=lambda row: (row[0], row[2])):
+        lexicon.add(chinese, english)
+    return lexicon
 
 
 def singular(word: str) -> str:

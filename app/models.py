@@ -114,6 +114,14 @@ class WordStat(SQLModel, table=True):
     segments: int
 
 
+class Translation(SQLModel, table=True):
+    """A Chinese word and one of its English glosses (app/bilingual.py), kept where the corpus says a side."""
+
+    chinese: str = Field(primary_key=True)
+    english: str = Field(primary_key=True, index=True)
+    sense: int  # the gloss's place among the word's glosses: 0 is the usual sense
+
+
 class TermStat(SQLModel, table=True):
     """How often the whole corpus says a term (variants folded): what keywords are measured against."""
 

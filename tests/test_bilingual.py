@@ -62,6 +62,16 @@ def test_translations_keep_what_the_corpus_says_in_its_usual_sense():
     assert translations("", ["信用卡", "专家"], lexicon(), said) == {"信用卡": ["credit card"]}  # expert is not said
 
 
+def test_a_database_keeps_the_pairs_its_corpus_says_a_side_of():
+    said = {"记忆": 3, "credit": 1, "card": 2}.get
+    kept = list(bilingual.pairs(lexicon(), lambda form: min(said(word, 0) for word in form.split())))
+    assert ("记忆", "memory", 2) in kept and ("信用卡", "credit card", 0) in kept
+    assert not any(chinese == "变压器" for chinese, _, _ in kept)  # neither 变压器 nor transformer is said
+    again = bilingual.from_pairs(reversed(kept))
+    assert again.to_english["记忆"] == ["remember", "recall", "memory"]  # glosses back in the order of senses
+
+
 def test_a_missing_dictionary_file_gives_an_empty_lexicon(tmp_path):
-    empty = bilingual.read_lexicon(lambda chinese, english: True, tmp_path / "absent.txt")
+    empty = bilingual.read_lexicon(tmp_path / "absent.txt")
     assert empty.to_english == {} and empty.to_chinese == {}
+    assert bilingual.dictionary_state(tmp_path / "absent.txt") == "none"

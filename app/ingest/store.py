@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
+from app import bilingual
 from app.db import create_schema, writable_engine
 from app.ingest.parsing import Heading, SourceText, talk_id
 from app.ingest.prepare import PreparedSource, PreparedTalk, index_forms, prepare_all
@@ -59,6 +60,7 @@ def build(
             _resolve_titled_names(session)
             refresh_topics(session)
             _refresh_word_stats(session)
+            _refresh_translations(session)
             _refresh_catalogue(session, versions)
         engine.dispose()
         os.replace(building, db_path)
@@ -74,6 +76,21 @@ def _refresh_word_stats(session: Session) -> None:
     )
     connection.exec_driver_sql("DELETE FROM wordstat")
     connection.exec_driver_sql("INSERT INTO wordstat(token, segments) SELECT term, doc FROM temp.word_vocabulary")
+
+
+def _refresh_translations(session: Session) -> None:
+    """The dictionary's pairs of which the corpus says a side, so that no server reads the dictionary."""
+    connection = session.connection()
+    segments = dict(connection.exec_driver_sql("SELECT token, segments FROM wordstat").fetchall())
+
+    def said(form: str) -> int:
+        return min((segments.get(token, 0) for token in form.split()), default=0)
+
+    connection.exec_driver_sql("DELETE FROM translation")
+    rows = list(bilingual.pairs(bilingual.read_lexicon(), said))
+    if rows:
+        connection.exec_driver_sql("INSERT INTO translation(chinese, english, sense) VALUES (?, ?, ?)", rows)
+    session.merge(Meta(key="bilingual", value=bilingual.dictionary_state()))
 
 
 def _copy_database(source: Path, target: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app import config
 from app.aliases import aliases_state
+from app.bilingual import dictionary_state
 from app.ingest.parsing import SourceText, TranscriptError, line_at, parse_transcript, talk_id
 from app.roster import roster_version
 
@@ -138,11 +139,12 @@ def _stored_state(db_path: Path) -> tuple[dict[str, str] | None, str | None]:
         return None, "the database could not be read"
 
 
-def _aliases_edited(db_path: Path) -> bool:
-    """The alias list changed since the database was built: its keywords must be folded again."""
+def _lists_edited(db_path: Path) -> bool:
+    """The alias list or the bilingual dictionary changed since the database was built: its keywords
+    must be folded again, or its translations chosen again, though no transcript changed."""
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
-        row = connection.execute("SELECT value FROM meta WHERE key = 'aliases'").fetchone()
-    return row is None or row[0] != aliases_state()
+        meta = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('aliases', 'bilingual')"))
+    return meta.get("aliases") != aliases_state() or meta.get("bilingual") != dictionary_state()
 
 
 def _stored_owners(db_path: Path, leaving: list[str]) -> dict[str, str]:
@@ -196,7 +198,7 @@ def _sync(
     for source in changed:
         (report.updated if stored and source.name in stored else report.added).append(source.name)
 
-    if stored is not None and not changed and not report.removed and not _aliases_edited(db_path):
+    if stored is not None and not changed and not report.removed and not _lists_edited(db_path):
         report.talks, report.segments = _counts(db_path)
         return
     from app.ingest.store import build  # the build's dependencies load only when there is something to build

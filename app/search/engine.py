@@ -334,7 +334,6 @@ def search(
     facts = corpus_facts(connection)  # loaded once per database, outside the budget of one query
     if sort == "relevance" and mode == "all":
         _query_vector(facts, query)  # starts encoding the query while SQLite works
-        _ = facts.lexicon  # read once per database, outside the budget too
     seconds = config.SEARCH_BUDGET_SECONDS if budget is None else budget
     counted: tuple[SearchResult, _Scope] | None = None
     try:

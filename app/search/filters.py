@@ -66,6 +66,10 @@ class CorpusFacts:
         add_words(self.speaker_names, tag="nr")  # so queries cut names the way ingest did
         self.word_segments = dict(connection.exec_driver_sql("SELECT token, segments FROM wordstat").fetchall())
         self.segment_count = connection.exec_driver_sql("SELECT count(*) FROM segment").scalar_one()
+        # The Chinese–English dictionary's pairs of which the corpus says a side, chosen at ingest.
+        self.lexicon = bilingual.from_pairs(
+            connection.exec_driver_sql("SELECT chinese, english, sense FROM translation")
+        )
         self.owners = SegmentOwners(connection)  # the talk and speaker of every segment, for counting matches
         # The expensive counts and rankings of common words are what repeat when people page or refine.
         self.answers = AnswerCache(config.ANSWER_CACHE_SIZE)
@@ -115,17 +119,12 @@ class CorpusFacts:
         return [w for w in self.vocabulary if w.isascii() and w.isalpha() and len(w) >= 3]
 
     def warm(self) -> None:
-        """Build what is made on first need (the suggestion index, the bilingual lexicon) right now."""
-        _ = self._words_by_character, self.latin_words, self.lexicon
+        """Build what is made on first need (suggestions for a query that finds nothing) right now."""
+        _ = self._words_by_character, self.latin_words
 
     def said(self, form: str) -> int:
         """Segments holding a word, or at most those of a phrase's rarest word; 0 when never said."""
         return min((self.word_segments.get(token, 0) for token in form.split()), default=0)
-
-    @cached_property
-    def lexicon(self) -> bilingual.Lexicon:
-        """The Chinese–English dictionary's pairs of which the corpus says a side (a small part of it)."""
-        return bilingual.read_lexicon(lambda chinese, english: self.said(chinese) > 0 or self.said(english) > 0)
 
     def common(self, word: str) -> bool:
         """Whether a word is in so many segments that it says little about which passage is meant."""
