@@ -117,8 +117,9 @@ class WordStat(SQLModel, table=True):
 class Translation(SQLModel, table=True):
     """A Chinese word and one of its English glosses (app/bilingual.py), kept where the corpus says a side."""
 
-    chinese: str = Field(primary_key=True)
-    english: str = Field(primary_key=True, index=True)
+    id: int | None = Field(default=None, primary_key=True)  # the rowid: servers read the whole table, no index
+    chinese: str
+    english: str
     sense: int  # the gloss's place among the word's glosses: 0 is the usual sense
 
 
