@@ -46,6 +46,7 @@ Sort = Literal["relevance", "programme"]
 Mode = Literal["all", "literal"]  # literal: only segments holding every term
 FUSED_DEPTH = 50  # candidates each source contributes to the one ranking of the first results
 SEMANTIC_DEPTH = 200  # nearest neighbours looked at before filters and exclusions
+QUICK_WORDS = 6  # rarest words ranked for a query whose full ranking ran out of time
 _ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # the encoder takes one text at a time
 
 
@@ -356,6 +357,18 @@ def _too_broad(
         key, lambda: first_matches(connection, query, restriction, limit, offset, config.BROAD_SCAN_SECONDS)
     )
     terms = [t.text for t in query.positive_terms]
+    if counted is not None and counted.total == 0:
+        result = replace(counted, hits=[], ranked=0, approximate_total=None, related_total=0)
+        result.hits = facts.remembered(("quick", *key[1:]), lambda: _quick_ranking(connection, facts, query))[
+            offset : offset + limit
+        ]
+        result.ranked = len(result.hits)
+        notice = (
+            "This query took too long to rank in full: the passages shown share its rarest words "
+            "or are closest in meaning."
+        )
+        result.warnings = [*result.warnings, f"{notice} A shorter query ranks every kind of match."]
+        return result
     if counted is not None:
         result = replace(counted, hits=[], ranked=0, approximate_total=None, related_total=0)
         notice = "This query is too broad to rank in time: its matches are shown in the order they were found."
@@ -368,6 +381,23 @@ def _too_broad(
     result.warnings = [*result.warnings, f"{notice} Add a rarer word or a filter to narrow it."]
     result.hits = [_hit(facts, *row, terms, 0.0, "exact") for row in found.rows]
     return result
+
+
+def _quick_ranking(connection: Connection, facts: CorpusFacts, query: Query) -> list[Hit]:
+    """What a query that matched nothing literally gets when the full ranking ran out of time: passages
+    holding its rarest words (QUICK_WORDS of them, the cheapest evidence to rank) and the nearest in meaning."""
+    restriction = restrict(facts, query.filters)
+    words = _shared_words(query)
+    try:
+        with deadline(connection, config.BROAD_SCAN_SECONDS):
+            by_words = _word_candidates(connection, facts, query, restriction, words, rarest=QUICK_WORDS)
+            similar = _semantic_candidates(connection, facts, query, restriction)
+            ranked = {"words": by_words, "semantic": [segment_id for segment_id, _ in similar]}
+            return _fused_hits(
+                connection, facts, ranked, dict(similar), {}, [t.text for t in query.positive_terms] + words
+            )
+    except OutOfTime:
+        return []
 
 
 def _counted(connection: Connection, facts: CorpusFacts, query: Query) -> tuple[SearchResult, _Scope]:
@@ -471,12 +501,24 @@ def _fused_window(
         "semantic": [segment_id for segment_id, _ in similar],
     }
     known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
-    fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, dict(similar))
+    marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
+    return _fused_hits(connection, facts, ranked, dict(similar), known, marked)
+
+
+def _fused_hits(
+    connection: Connection,
+    facts: CorpusFacts,
+    ranked: dict[str, list[int]],
+    similarity: dict[int, float],
+    known: dict[int, Hit],
+    marked: list[str],
+) -> list[Hit]:
+    """The sources' candidates fused into one order, as hits; none when only literal matches were found."""
+    fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, similarity)
     if not any(item.found_by != "exact" for item in fused):
         return []  # nothing but literal matches: the literal listing is the ranking
     missing = [item.segment_id for item in fused if item.segment_id not in known]
     details = _segments(connection, missing) if missing else {}
-    marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
     hits = []
     for item in fused:
         hit = known.get(item.segment_id)
@@ -499,23 +541,39 @@ def _shared_words(query: Query) -> list[str]:
 
 
 def _translations(facts: CorpusFacts, query: Query) -> list[str]:
-    """The query's words in the other language, as the corpus says them (see app/bilingual.py)."""
+    """The query's words in the other language, as the corpus says them (see app/bilingual.py).
+
+    A common word (facts.common) is not translated: it says little of which passage is meant in its
+    own language, and its translation (智能 → intelligent) would pull in every passage of the other.
+    """
     text = " ".join(term.text for term in query.positive_terms)
     found = bilingual.translations(text, meaningful_words(text), facts.lexicon, facts.said)
-    return list(dict.fromkeys(form for forms in found.values() for form in forms))
+    return list(dict.fromkeys(form for term, forms in found.items() if not facts.common(term) for form in forms))
 
 
 def _word_candidates(
-    connection: Connection, facts: CorpusFacts, query: Query, restriction: Restriction, shared: list[str]
+    connection: Connection,
+    facts: CorpusFacts,
+    query: Query,
+    restriction: Restriction,
+    shared: list[str],
+    rarest: int | None = None,
 ) -> list[int]:
     """Segments holding some of the query's words, best BM25 first (rare words weigh more).
 
     Common words (facts.common) are left out: ranking every segment that says 模型 costs more
     than everything else a query does, and such a word tells little of which passage is meant.
+    When every word is common (这些会不会智能), the least common one is kept: a page is never empty
+    while the query's words occur.
     """
     # A word is its jieba tokens; a form of several words (skin law) is also looked for as a phrase.
-    tokens = {token for word in shared for token in words(word) if not facts.common(token)}
+    every = {token for word in shared for token in words(word)}
+    tokens = {token for token in every if not facts.common(token)}
+    if every and not tokens:
+        tokens = {min(every, key=lambda token: (facts.said(token), token))}
     tokens = sorted(tokens | {w for w in shared if " " in w})
+    if rarest is not None:  # only the rarest tokens: their posting lists are the shortest to rank
+        tokens = sorted(tokens, key=lambda token: (facts.said(token), token))[:rarest]
     if not tokens:
         return []
     where, params = _allowed(query, restriction)

@@ -51,6 +51,20 @@ def test_a_query_counted_but_not_ranked_in_time_keeps_its_exact_total(connection
     assert any("too broad to rank" in warning for warning in result.warnings)
 
 
+def test_a_question_that_matches_nothing_literally_and_runs_out_of_time_still_gets_passages(connection, monkeypatch):
+    """The full ranking is out of time; the passages holding its rarest words are shown, and said to be."""
+
+    def out_of_time(*args, **kwargs):
+        raise OutOfTime
+
+    monkeypatch.setattr(engine, "_rank", out_of_time)
+    result = search(connection, "开源模型会不会追上闭源模型", limit=10)
+    assert result.total == 0 and result.total_exact
+    assert len(result.hits) == 10 and all(h.match == "words" for h in result.hits)
+    assert all(any(w in normalize(h.text) for w in ("开源", "闭源", "追上")) for h in result.hits)
+    assert any("too long to rank in full" in warning for warning in result.warnings)
+
+
 @pytest.mark.parametrize("query", ["-的 -是", "的 是 了 我 们 在 有 这 个 一 不 就 那 要 说 会"])
 def test_hostile_queries_out_of_time_still_answer_with_true_matches(connection, query):
     result = search(connection, query, limit=20, budget=0)

@@ -160,3 +160,13 @@ def test_an_english_query_finds_chinese_passages_in_its_words(connection):
     assert {"电力", "价格"} <= chinese
     assert all(any(word in hit.text for word in chinese) for hit in translated)
     assert any("<mark>电力</mark>" in hit.snippet for hit in translated)
+
+
+def test_a_question_of_only_common_words_still_finds_passages(connection):
+    """Every content word is in many segments; the least common one still finds passages with it."""
+    facts = corpus_facts(connection)
+    query = "这些会不会就是大模型"
+    assert facts.common("大模型")
+    result = search(connection, query)
+    assert result.total == 0 and result.hits
+    assert all("大模型" in normalize(hit.text) for hit in result.hits[:10])
