@@ -390,7 +390,7 @@ def _quick_ranking(connection: Connection, facts: CorpusFacts, query: Query) -> 
     words = _shared_words(query)
     try:
         with deadline(connection, config.BROAD_SCAN_SECONDS):
-            by_words = _word_candidates(connection, facts, query, restriction, words, rarest=QUICK_WORDS)
+            by_words = _word_candidates(connection, facts, query, restriction, words, rarest=QUICK_WORDS, keep_one=True)
             similar = _semantic_candidates(connection, facts, query, restriction)
             ranked = {"words": by_words, "semantic": [segment_id for segment_id, _ in similar]}
             return _fused_hits(
@@ -488,7 +488,8 @@ def _fused_window(
     _add_related(connection, facts, related, exact, first)
     words = _shared_words(result.query)
     said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
-    by_words = _word_candidates(connection, facts, result.query, exact.restriction, [*words, *said])
+    shared = [*words, *said]
+    by_words = _word_candidates(connection, facts, result.query, exact.restriction, shared, keep_one=not result.total)
     translated = _translations(facts, result.query)
     by_translation = _word_candidates(connection, facts, result.query, exact.restriction, translated)
     similar = _semantic_candidates(connection, facts, result.query, exact.restriction)
@@ -558,18 +559,19 @@ def _word_candidates(
     restriction: Restriction,
     shared: list[str],
     rarest: int | None = None,
+    keep_one: bool = False,
 ) -> list[int]:
     """Segments holding some of the query's words, best BM25 first (rare words weigh more).
 
     Common words (facts.common) are left out: ranking every segment that says 模型 costs more
     than everything else a query does, and such a word tells little of which passage is meant.
-    When every word is common (这些会不会智能), the least common one is kept: a page is never empty
-    while the query's words occur.
+    With `keep_one`, for a query nothing else may find (no literal match), the least common word is
+    kept when every word is common (这些会不会智能): a page is never empty while the query's words occur.
     """
     # A word is its jieba tokens; a form of several words (skin law) is also looked for as a phrase.
     every = {token for word in shared for token in words(word)}
     tokens = {token for token in every if not facts.common(token)}
-    if every and not tokens:
+    if keep_one and every and not tokens:
         tokens = {min(every, key=lambda token: (facts.said(token), token))}
     tokens = sorted(tokens | {w for w in shared if " " in w})
     if rarest is not None:  # only the rarest tokens: their posting lists are the shortest to rank
