@@ -14,6 +14,7 @@ and in programme order, the literal matches follow, then the variant and related
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from math import ceil, log
@@ -68,6 +69,9 @@ class Hit(BaseModel):
         "or related (most of the words, after the ranked results)",
     )
     heard: str | None = Field(None, description="for approximate matches: the form found in the text")
+    translation: str | None = Field(
+        None, description="for translated matches: the query's word in the other language that the text says"
+    )
 
     @computed_field(description="HTML-safe excerpt with <mark> around the matches")  # type: ignore[prop-decorator]
     @property
@@ -503,7 +507,7 @@ def _fused_window(
     }
     known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
     marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
-    return _fused_hits(connection, facts, ranked, dict(similar), known, marked)
+    return _fused_hits(connection, facts, ranked, dict(similar), known, marked, translated)
 
 
 def _fused_hits(
@@ -513,6 +517,7 @@ def _fused_hits(
     similarity: dict[int, float],
     known: dict[int, Hit],
     marked: list[str],
+    translated: Sequence[str] = (),
 ) -> list[Hit]:
     """The sources' candidates fused into one order, as hits; none when only literal matches were found."""
     fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, similarity)
@@ -527,6 +532,8 @@ def _fused_hits(
             talk_id, number, speaker, text, _ = details[item.segment_id]
             match = item.found_by if item.found_by in ("semantic", "translated") else "words"
             hit = _hit(facts, item.segment_id, talk_id, number, speaker, text, marked, item.score, match)
+            if match == "translated":
+                hit.translation = next((form for form in translated if form in normalize(text)), None)
         else:
             hit = hit.model_copy(update={"score": item.score})
         hits.append(hit)

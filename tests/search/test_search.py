@@ -147,7 +147,7 @@ def test_a_chinese_query_finds_the_english_passage_that_says_it(connection):
     result = search(connection, "信用卡")
     assert result.total == 0
     first = result.hits[0]
-    assert first.match == "translated"
+    assert first.match == "translated" and first.translation == "credit card"
     assert "<mark>credit card</mark>" in first.snippet.lower()
 
 

@@ -234,3 +234,8 @@ def test_start_up_prepares_suggestions_before_the_first_request(bundled_db) -> N
     with TestClient(create_app(database)), database.engine().connect() as connection:
         facts = corpus_facts(connection)
         assert "_words_by_character" in vars(facts), "the suggestion index was left for the first request"
+
+
+def test_a_hit_in_the_other_language_says_which_translation_it_holds(client) -> None:
+    page = client.get("/search", params={"q": "信用卡"}).text
+    assert "says it in the other language: <q>credit card</q>" in page
