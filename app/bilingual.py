@@ -103,6 +103,11 @@ def _parsed(path: Path, _state: str) -> Lexicon:
         return parse_cedict(lines)
 
 
+def segments_holding(form: str, segments: dict[str, int]) -> int:
+    """Segments holding a word, or at most those of a phrase's rarest word (`segments`: per token); 0 if never said."""
+    return min((segments.get(token, 0) for token in form.split()), default=0)
+
+
 def pairs(lexicon: Lexicon, said: Callable[[str], int]) -> Iterator[tuple[str, str, int]]:
     """(Chinese, English, sense) of the pairs of which the corpus says a side: what a database keeps."""
     for chinese, glosses in lexicon.to_english.items():

@@ -82,12 +82,8 @@ def _refresh_translations(session: Session) -> None:
     """The dictionary's pairs of which the corpus says a side, so that no server reads the dictionary."""
     connection = session.connection()
     segments = dict(connection.exec_driver_sql("SELECT token, segments FROM wordstat").fetchall())
-
-    def said(form: str) -> int:
-        return min((segments.get(token, 0) for token in form.split()), default=0)
-
     connection.exec_driver_sql("DELETE FROM translation")
-    rows = list(bilingual.pairs(bilingual.read_lexicon(), said))
+    rows = list(bilingual.pairs(bilingual.read_lexicon(), lambda form: bilingual.segments_holding(form, segments)))
     if rows:
         connection.exec_driver_sql("INSERT INTO translation(chinese, english, sense) VALUES (?, ?, ?)", rows)
     session.merge(Meta(key="bilingual", value=bilingual.dictionary_state()))

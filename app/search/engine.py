@@ -355,17 +355,11 @@ def _too_broad(
     connection: Connection, facts: CorpusFacts, query: Query, limit: int, offset: int, counted: SearchResult | None
 ) -> SearchResult:
     """The first literal matches, unranked; without `counted` totals, `total` becomes a lower bound."""
-    restriction = restrict(facts, query.filters)
-    key = ("broad", query.raw, tuple(sorted(query.filters.items())), limit, offset)
-    found = facts.remembered(
-        key, lambda: first_matches(connection, query, restriction, limit, offset, config.BROAD_SCAN_SECONDS)
-    )
-    terms = [t.text for t in query.positive_terms]
     if counted is not None and counted.total == 0:
         result = replace(counted, hits=[], ranked=0, approximate_total=None, related_total=0)
-        result.hits = facts.remembered(("quick", *key[1:]), lambda: _quick_ranking(connection, facts, query))[
-            offset : offset + limit
-        ]
+        quick_key = ("quick", query.raw, tuple(sorted(query.filters.items())))
+        ranked = facts.remembered(quick_key, lambda: _quick_ranking(connection, facts, query))
+        result.hits = ranked[offset : offset + limit]
         result.ranked = len(result.hits)
         notice = (
             "This query took too long to rank in full: the passages shown share its rarest words "
@@ -373,6 +367,12 @@ def _too_broad(
         )
         result.warnings = [*result.warnings, f"{notice} A shorter query ranks every kind of match."]
         return result
+    restriction = restrict(facts, query.filters)
+    key = ("broad", query.raw, tuple(sorted(query.filters.items())), limit, offset)
+    found = facts.remembered(
+        key, lambda: first_matches(connection, query, restriction, limit, offset, config.BROAD_SCAN_SECONDS)
+    )
+    terms = [t.text for t in query.positive_terms]
     if counted is not None:
         result = replace(counted, hits=[], ranked=0, approximate_total=None, related_total=0)
         notice = "This query is too broad to rank in time: its matches are shown in the order they were found."

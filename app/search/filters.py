@@ -124,7 +124,7 @@ class CorpusFacts:
 
     def said(self, form: str) -> int:
         """Segments holding a word, or at most those of a phrase's rarest word; 0 when never said."""
-        return min((self.word_segments.get(token, 0) for token in form.split()), default=0)
+        return bilingual.segments_holding(form, self.word_segments)
 
     def common(self, word: str) -> bool:
         """Whether a word is in so many segments that it says little about which passage is meant."""
