@@ -8,13 +8,15 @@ stays unattributed when the evidence is weak: a wrong label is worse than none.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
 from app.lexicon import PANEL_CUE, THANKS_FOR_TALK
 from app.people import Person
+from app.speakers.mentions import match_forms, name_forms
 from app.speakers.subtalks import SubTalk, detect_subtalks
-from app.speakers.turns import attribute_panel
+from app.speakers.turns import MIN_NAME_SCORE, attribute_panel, handed_over_to
 
 PANEL_WORDS = re.compile(r"圆桌|对话|讨论|座谈|访谈|fireside|panel", re.IGNORECASE)
 # The last paragraph of a sub-talk that is the host's: thanks for the talk, or the next invitation.
@@ -23,6 +25,11 @@ HEADING_CONFIDENCE = 0.9
 # A speaker ending their talk (my sharing ends here, thank you all); looked for in the last paragraphs.
 SIGN_OFF = re.compile(r"(?:分享|报告|汇报|介绍|演讲)(?:就)?(?:到这里|到此|就是这些)|谢谢大家|thank you", re.IGNORECASE)
 SIGN_OFF_REACH = 4  # last paragraphs of a sub-talk searched for the sign-off
+# A forum's closing panel is often its earlier speakers: one of them whose name the panel says in this
+# many sentences (小涛, 杨老师), once at least as a hand-over, is taken to sit on it when nobody listed them.
+SPEAKER_ON_PANEL_SENTENCES = 2
+MIN_PANELISTS = 2  # fewer forum speakers found on a panel is no cast: a panel has at least two guests
+SENTENCE = re.compile(r"[^。！？!?\n]+")
 
 
 class Billing(Protocol):
@@ -76,9 +83,12 @@ def _forum_speakers(paragraphs: list[str], subtalks: list[SubTalk]) -> list[Segm
         if subtalk.kind != "talk":
             continue
         if PANEL_CUE.search(subtalk.cue) or subtalk.guests:
+            panel = paragraphs[subtalk.start - 1 : end - 1]
+            with_handover = paragraphs[max(0, subtalk.start - 2) : end - 1]
+            guests = subtalk.guests or _forum_speakers_on(with_handover, subtalks, subtalk.speaker)
             cast = [(subtalk.speaker, "host")] if subtalk.speaker else []
-            cast += [(guest, "guest") for guest in subtalk.guests]
-            speakers[subtalk.start - 1 : end - 1] = _panel_speakers(paragraphs[subtalk.start - 1 : end - 1], cast)
+            cast += [(guest, "guest") for guest in guests]
+            speakers[subtalk.start - 1 : end - 1] = _panel_speakers(panel, cast)
             continue
         if not subtalk.speaker:
             continue
@@ -89,6 +99,23 @@ def _forum_speakers(paragraphs: list[str], subtalks: list[SubTalk]) -> list[Segm
                 continue  # the host thanks them and introduces the next speaker here
             speakers[number - 1] = SegmentSpeaker(subtalk.speaker, "handover", subtalk.confidence)
     return speakers
+
+
+def _forum_speakers_on(panel: list[str], subtalks: list[SubTalk], moderator: str | None) -> tuple[str, ...]:
+    """The forum's other speakers whom a panel names in several sentences and hands over to: its panelists.
+
+    panel holds the hand-over that brings it on stage (有请几位嘉宾上台，小涛，秦凯) and the panel itself.
+    Fewer than two found is no panel cast: then the names are learned from the panel's own text.
+    """
+    speakers = list(dict.fromkeys(c.speaker for c in subtalks if c.speaker and c.speaker != moderator))
+    forms = name_forms(speakers)
+    said: Counter[str] = Counter()
+    for sentence in SENTENCE.findall("\n".join(panel)):
+        said.update({m.name for m in match_forms(sentence, forms) if m.score >= MIN_NAME_SCORE})
+    often = [name for name in speakers if said[name] >= SPEAKER_ON_PANEL_SENTENCES]
+    addressed = handed_over_to(panel, often)
+    on_panel = tuple(name for name in often if addressed[name])
+    return on_panel if len(on_panel) >= MIN_PANELISTS else ()
 
 
 def _speaker_signs_off(paragraphs: list[str], start: int, end: int) -> int:

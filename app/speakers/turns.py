@@ -67,7 +67,7 @@ _REFERENCE_AFTER = re.compile(
 _LEAD = re.compile(r"(?:好|那|请|由|从|给|有请|请问|请教一下|问一下|问问|想问|我不知道|然后)[\s，、。啊呃嗯哈的]*$")
 # A name at the start of a clause is said to someone, not about them.
 _CLAUSE_START = re.compile(r"(?:^|[，。！？；\n])[\s啊呃嗯哈呵]*$")
-_AFTER_PAUSE = re.compile(r"^[\s啊呃嗯哈呀]*[，,]")
+_AFTER_PAUSE = re.compile(r"^[\s啊呃嗯哈呀]*[，,。]")
 # A name followed by a pause, by 您/你 or by 对: the host speaks to that person.
 _AFTER_YOU = re.compile(r"^[\s，,啊呃嗯哈呀]*(?:你|您)")
 _AFTER_ANSWER = re.compile(r"^[\s，,]*对")
@@ -162,6 +162,13 @@ def attribute_panel(paragraphs: list[str], people: list[tuple[str, str]]) -> lis
             introduced.add(number)
         attributions.append(attribution)
     return attributions
+
+
+def handed_over_to(paragraphs: list[str], names: list[str]) -> Counter[str]:
+    """How often the host thanks or turns to each of names in these paragraphs: a sign that they are on the panel."""
+    text, _ = _join(paragraphs)
+    cast = _Cast(HOST_PLACEHOLDER, names, name_forms(names), learned=False, label_host=True)
+    return Counter(cue.name for cue in _name_cues(text, cast) if cue.kind in ("address", "thanks"))
 
 
 def _asks_someone(paragraph: str) -> bool:

@@ -86,3 +86,43 @@ def test_after_a_speaker_signs_off_the_host_s_words_are_not_theirs():
     assert speakers[2:5] == ["李明"] * 3
     assert speakers[5:7] == [None, None]
     assert speakers[7] == "王芳"
+
+
+CLOSING_PANEL_FORUM = [
+    "各位来宾大家好，欢迎来到今天的论坛。",
+    "下面让我们以热烈的掌声有请清华大学教授李明远为我们带来《大模型的未来》主旨演讲。",
+    "尊敬的各位领导，各位嘉宾，大家好，我今天讲的是大模型。",
+    "大模型的发展非常快，我的分享就到这里，谢谢大家。",
+    "感谢李明远教授的精彩报告，下面有请北京大学教授王芳华为我们带来《智能体》主题演讲。",
+    "尊敬的各位嘉宾，大家好，我今天讲智能体。",
+    "智能体的发展也很快，我的分享就到这里，谢谢大家。",
+    "好，谢谢。下面是我们的圆桌讨论，请几位嘉宾上台，明远，芳华，有请。",
+    "第一个问题，大模型会不会取代程序员？明远，您先来。",
+    "好的，我觉得不会，程序员会用大模型写得更快。",
+    "我就说这么多。",
+    "好，谢谢明远。芳华，您怎么看？",
+    "对，我觉得智能体会改变程序员的工作方式。",
+    "我补充的就这些。",
+]
+
+
+def test_a_closing_panel_of_the_forum_s_speakers_is_attributed_to_them():
+    """Nobody lists the panelists, but the host hands over to two of the forum's speakers by given name."""
+    heading = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 - BV1test00001")
+    structure = analyse(heading, CLOSING_PANEL_FORUM)
+    speakers = [who.name for who in structure.speakers]
+    assert structure.subtalks[-1].kind == "talk" and not structure.subtalks[-1].guests
+    assert speakers[9] == "李明远" and speakers[12] == "王芳华"
+
+
+def test_a_forum_speaker_only_talked_about_in_a_panel_is_not_put_on_it():
+    """A panel that mentions an earlier speaker (李明远教授讲过) without handing over to them keeps them off."""
+    paragraphs = CLOSING_PANEL_FORUM[:7] + [
+        "下面是我们的圆桌讨论，请几位嘉宾上台。",
+        "刚才李明远教授讲过大模型。李明远教授的观点很有意思。",
+        "我们请各位嘉宾谈谈大模型会不会取代程序员？",
+        "我觉得不会，程序员会用大模型写得更快。",
+    ]
+    heading = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 - BV1test00001")
+    speakers = [who.name for who in analyse(heading, paragraphs).speakers]
+    assert "李明远" not in speakers[7:]
