@@ -134,6 +134,9 @@ SURNAME_AND_TITLE = re.compile(f"([{HAN}])(?:{'|'.join(PERSON_TITLES)})")
 # 由…乐园老师主持 / 主持人是…江金玲女士: who moderates a panel the host announces.
 MODERATOR = re.compile(r"由(?:来自)?([^，。]{2,40}?)(?:来|进行)?主持|主持人(?:是|为)([^。]{2,40})")
 INTRO_PARAGRAPHS = 3  # paragraphs before a hand-over in which the host may introduce the speaker
+# Characters after an invitation by surname and title (有请黄老师…) in which the host may say the
+# full name once more (…有请清华大学教授黄明烈老师).
+REPEAT_REACH = 80
 
 
 def _plausible_name(word: str, title: str | None = None) -> bool:
@@ -183,12 +186,13 @@ def _affiliation_before(text: str, start: int) -> str | None:
     return affiliation if len(affiliation) >= 4 else None
 
 
-def _speaker_in(intro: str, clause: str) -> tuple[str | None, str | None]:
+def _speaker_in(intro: str, clause: str, then: str = "") -> tuple[str | None, str | None]:
     """(name, affiliation) of the person a hand-over gives the floor to.
 
     The invitation itself names them (有请上海人工智能实验室青年科学家白磊博士 → 白磊), or
     the host introduced them just before (第一位演讲嘉宾是一汽的刘斌先生…大家掌声欢迎);
-    a panel's speaker is its moderator (由倚天资本的乐园老师主持).
+    a panel's speaker is its moderator (由倚天资本的乐园老师主持). An invitation by surname and
+    title only (有请黄老师) takes the full name of that surname from the host's next words (then).
     """
     if PANEL_CUE.search(clause) or PANEL_CUE.search(intro):
         for match in MODERATOR.finditer(intro + clause):
@@ -216,6 +220,10 @@ def _speaker_in(intro: str, clause: str) -> tuple[str | None, str | None]:
     called = {match.group(1) for match in SURNAME_AND_TITLE.finditer(clause)}
     if called:
         named = [candidate for candidate in named if candidate[1][0] in called]
+        if not named:
+            named = [c for c in _name_candidates(then[:REPEAT_REACH]) if c[1][0] in called and c[2] == 2]
+            if named:
+                return named[0][1], _affiliation_before(then, named[0][0])
     if not named:
         return None, None
     # Otherwise the one named with a title, called again by surname and title (刘总), introduced last.
@@ -286,7 +294,8 @@ def detect_subtalks(paragraphs: list[str]) -> list[SubTalk]:
         if cue.segment <= 1 or cue.segment > len(paragraphs):
             continue
         intro = _introduction(paragraphs, cue, previous)
-        speaker, affiliation = _speaker_in(intro, cue.clause) if cue.kind == "talk" else (None, None)
+        then = paragraphs[cue.paragraph].partition(cue.clause)[2]
+        speaker, affiliation = _speaker_in(intro, cue.clause, then) if cue.kind == "talk" else (None, None)
         listed = _panelists(intro, paragraphs, cue, speaker)
         # a hand-over that lists several people with their titles brings a panel on stage (大咖说的嘉宾…)
         guests = listed if PANEL_CUE.search(intro + cue.clause) or len(listed) >= PANEL_LISTING else ()

@@ -121,3 +121,16 @@ def test_a_panel_hand_over_lists_its_panelists_and_not_the_one_thanked():
     ]
     panel = detect_subtalks(paragraphs)[1]
     assert set(panel.guests) == {"李明", "王芳", "赵强"}
+
+
+def test_an_invitation_by_surname_takes_the_full_name_the_host_says_next():
+    """有请黄老师… then …清华大学教授黄明烈老师: the chapter is 黄明烈's, not nobody's."""
+    paragraphs = [
+        "各位来宾大家好，欢迎来到今天的论坛。",
+        "今天的议程非常丰富。",
+        "所以接下来我们就有请黄老师给我们带来大模型的安全和超级对齐。有请我们清华大学教授黄明烈老师，有请。",
+        "尊敬的各位领导，各位嘉宾，大家好，我今天讲的是超级对齐。",
+        "对齐的问题非常重要。",
+    ]
+    talk = detect_subtalks(paragraphs)[1]
+    assert (talk.start, talk.speaker) == (4, "黄明烈")
