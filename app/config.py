@@ -117,7 +117,8 @@ EMBED_BATCH = _int("KB_EMBED_BATCH", 32, "segments encoded at a time by `python 
 SPEAKER_THRESHOLD = _float("KB_SPEAKER_THRESHOLD", 0.5, "confidence below which a panel paragraph gets no speaker")
 SURE_CONFIDENCE = _float("KB_SURE_CONFIDENCE", 0.8, "confidence from which a speaker is shown without a `(?)`")
 
-# Bump SCHEMA_VERSION when the tables change and INDEX_VERSION when text normalisation or the index
-# forms change: a database built with other versions (or another dictionary) is rebuilt at the next ingest.
-SCHEMA_VERSION = "8"
+# Bump SCHEMA_VERSION when the tables change and INDEX_VERSION when text normalisation, the index
+# forms or the stored term counts change: a database built with other versions (or another dictionary) is
+# rebuilt at the next ingest.
+SCHEMA_VERSION = "9"
 INDEX_VERSION = "2"

@@ -105,6 +105,7 @@ class TalkTerms(SQLModel, table=True):
 
     talk_id: str = Field(primary_key=True, foreign_key="talk.id")
     counts: bytes
+    chapters: bytes | None = None  # the same per sub-talk of a forum recording: a JSON list, compressed
 
 
 class WordStat(SQLModel, table=True):

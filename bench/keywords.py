@@ -2,9 +2,10 @@
 
 For every talk a reader listed the 5 terms it is about; a talk's score is how many of them
 are among its top-10 keywords (a keyword counts for a topic when one of its spellings is one
-of the topic's, or holds it: 具身智能机器人 for 具身智能). The bundled talks and the tuning half of
-the development transcripts (../shared/dev-transcripts) are what the filler list and thresholds were
-tuned on; the other half is held out, and only its aggregate figures are printed. All are ingested together, as a user would drop them into one folder. A plain
+of the topic's, or holds it: 具身智能机器人 for 具身智能). The bundled talks and the tuning half
+of the development transcripts (../shared/dev-transcripts) are what the filler list and
+thresholds were tuned on; the other half is held out, and only its aggregate figures are
+printed. All are ingested together, as a user would drop them into one folder. A plain
 TF-IDF over jieba words (talks as documents) is the baseline, from the same database.
 """
 

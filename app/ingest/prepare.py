@@ -16,7 +16,7 @@ from app import text
 from app.ingest.parsing import ParsedTalk, SourceText
 from app.sounds import sound_tokens
 from app.speakers.structure import Structure, analyse
-from app.topics.keywords import term_counts
+from app.topics.keywords import heading_terms, term_counts, title_counts
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
@@ -29,6 +29,7 @@ class PreparedTalk:
     forms: list[tuple[str, str, str]]  # per segment: see index_forms
     words: list[str]  # per segment: jieba tokens joined by spaces
     terms: Counter[str]  # the talk's keyword candidates (topics/keywords.py), before variants are folded
+    chapter_terms: list[Counter[str]]  # the same per sub-talk of a forum recording, in order
 
 
 @dataclass
@@ -52,7 +53,12 @@ def prepare_talk(parsed: ParsedTalk) -> PreparedTalk:
     forms = [index_forms(t) for t in texts]
     tokens = [text.word_runs(normalized) for normalized, _, _ in forms]
     words = [" ".join(token for token in segment if token) for segment in tokens]
-    return PreparedTalk(parsed, texts, analyse(parsed.heading, texts), forms, words, term_counts(tokens))
+    terms = term_counts(tokens)
+    terms += title_counts(heading_terms(parsed.heading.title, parsed.heading.session), [f[0] for f in forms], terms)
+    structure = analyse(parsed.heading, texts)
+    bounds = [*(subtalk.start for subtalk in structure.subtalks), len(texts) + 1]
+    chapters = [term_counts(tokens[start - 1 : end - 1]) for start, end in zip(bounds, bounds[1:], strict=False)]
+    return PreparedTalk(parsed, texts, structure, forms, words, terms, chapters)
 
 
 def prepare_source(source: SourceText) -> PreparedSource:

@@ -160,7 +160,7 @@ def _add_talk(
         )
     )
     speaker_ids = _add_participants(session, identifier, heading, structure, roster)
-    store_terms(session, identifier, talk.terms)
+    store_terms(session, identifier, talk.terms, talk.chapter_terms)
     segment_rows, word_rows, index_rows = [], [], []
     for number, (display_text, who) in enumerate(zip(texts, structure.speakers, strict=True), start=1):
         row_id = next_id + number - 1

@@ -16,15 +16,33 @@ from sqlmodel import Session
 
 from app.aliases import alias_groups, aliases_state, canonical_forms
 from app.models import ForumKeyword, Meta, RelatedTalk, Speaker, Talk, TalkKeyword, TalkTerms, TermStat
-from app.topics.keywords import KEYWORD_COUNT, Corpus, Keyword, distinctive, fold, name_words
+from app.topics.keywords import (
+    KEYWORD_COUNT,
+    Corpus,
+    Keyword,
+    distinctive,
+    fold,
+    heading_terms,
+    interleave,
+    name_words,
+)
 from app.topics.related import related_talks
 
+# A forum recording leads with its own top half of the keywords shown, then those of its sub-talks in turn.
+WHOLE_FIRST = KEYWORD_COUNT // 2
 RELATED_TERMS = 30  # keywords per talk that related talks are compared on (more than are shown)
 
 
-def store_terms(session: Session, talk_id: str, counts: Counter[str]) -> None:
-    packed = zlib.compress(json.dumps(counts, ensure_ascii=False, separators=(",", ":")).encode())
-    session.add(TalkTerms(talk_id=talk_id, counts=packed))
+def store_terms(session: Session, talk_id: str, counts: Counter[str], chapters: list[Counter[str]]) -> None:
+    session.add(TalkTerms(talk_id=talk_id, counts=_pack(counts), chapters=_pack(chapters) if chapters else None))
+
+
+def _pack(value: object) -> bytes:
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _unpack(packed: bytes) -> object:
+    return json.loads(zlib.decompress(packed))
 
 
 def refresh_topics(session: Session) -> None:
@@ -34,17 +52,38 @@ def refresh_topics(session: Session) -> None:
     groups = alias_groups()
     canonical = canonical_forms(groups)
     folded: dict[str, tuple[Counter[str], dict[str, Counter[str]]]] = {}
-    for talk_id, packed in session.execute(select(TalkTerms.talk_id, TalkTerms.counts)):
-        folded[talk_id] = fold(Counter(json.loads(zlib.decompress(packed))), canonical)
+    chapters: dict[str, list[tuple[Counter[str], dict[str, Counter[str]]]]] = {}
+    for talk_id, packed, packed_chapters in session.execute(
+        select(TalkTerms.talk_id, TalkTerms.counts, TalkTerms.chapters)
+    ):
+        folded[talk_id] = fold(Counter(_unpack(packed)), canonical)
+        if packed_chapters:
+            chapters[talk_id] = [fold(Counter(counts), canonical) for counts in _unpack(packed_chapters)]
     corpus = Corpus()
     for counts, _ in folded.values():
         corpus.add(counts)
     people = [name for row in session.execute(select(Speaker.name, Speaker.aliases)) for name in _names(*row)]
     excluded = name_words(people)
-    keywords = {
-        talk_id: distinctive(counts, corpus, forms=forms, excluded=excluded, groups=groups, limit=RELATED_TERMS)
-        for talk_id, (counts, forms) in folded.items()
+    titles = {
+        talk_id: heading_terms(title, part_of)
+        for talk_id, title, part_of in session.execute(select(Talk.id, Talk.title, Talk.session))
     }
+
+    def keywords_of(talk_id: str, counts: Counter[str], forms: dict[str, Counter[str]]) -> list[Keyword]:
+        """A talk's keywords; a forum recording's take turns with those of its sub-talks after its own best."""
+        title = titles.get(talk_id, frozenset())
+        whole = distinctive(
+            counts, corpus, forms=forms, excluded=excluded, groups=groups, title=title, limit=RELATED_TERMS
+        )
+        parts = [
+            distinctive(c, corpus, forms=f, excluded=excluded, groups=groups, limit=RELATED_TERMS)
+            for c, f in chapters.get(talk_id, [])
+        ]
+        if not parts:
+            return whole
+        return interleave([whole[WHOLE_FIRST:], *parts], RELATED_TERMS, lead=whole[:WHOLE_FIRST])
+
+    keywords = {talk_id: keywords_of(talk_id, counts, forms) for talk_id, (counts, forms) in folded.items()}
     rows = [
         _keyword_row(k, rank, talk_id=talk_id) for talk_id, found in keywords.items() for rank, k in enumerate(found, 1)
     ]

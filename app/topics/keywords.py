@@ -5,7 +5,9 @@ overlapping pieces of search mode), without fillers and one-character words, plu
 adjacent words said together often (自动 驾驶 → 自动驾驶). Each term is scored by the
 log-odds ratio of its rate in the talk against the rest of the corpus, with an informative
 Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"), divided by its standard
-error: rare flukes and words every talk says both score low.
+error: rare flukes and words every talk says both score low. Words of general language weigh less
+(specificity), words of the talk's title more (title_terms), and a forum recording's keywords take
+turns between its sub-talks (interleave).
 """
 
 from __future__ import annotations
@@ -14,19 +16,33 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
+from itertools import zip_longest
 from math import log, sqrt
+
+from wordfreq import zipf_frequency
 
 from app import config
 from app.lexicon import OFFICE_TITLES, PERSON_TITLES
 from app.people import split_name
-from app.text import common_word_frequency, is_person_name_word, normalize, word_list
+from app.text import common_word_frequency, is_person_name_word, normalize, word_list, word_runs
 
 GENERAL_FREQUENCY = 3000  # jieba's frequency of an everyday word (感觉, 过去): such words weigh half as much
+# The same rate for English words (wordfreq's Zipf scale: log10 of uses per billion words), about 5e-5:
+# words as everyday as model, using, build weigh half as much as terms (transformer, diffusion).
+GENERAL_ZIPF = 4.7
 PRIOR_STRENGTH = 500.0  # pseudo-words of corpus rates behind every talk's counts: tames small talks
+PRIOR_FLOOR = (
+    1.0  # least prior per term: a term only one talk says (数联网) is not taken for a fluke of infinite variance
+)
 MIN_COUNT = 3  # a term said fewer times in a talk says little about it
 MIN_PAIR_COUNT = 3  # adjacent words said together this often become one term (自动驾驶)
 PAIR_SHARE = 0.5  # ... when at least this share of the rarer word's uses are in the pair
 KEYWORD_COUNT = 10  # terms shown per talk, sub-talk, forum and speaker
+TITLE_SPAN = 3  # words of a title taken together as one term (国产/智能/算力 → 国产智能算力)
+# Single characters that join a title's words rather than belong to a term (大模型为通用人工智能, 视觉生成中).
+TITLE_JOINERS = frozenset("为与和及中在的之于对从向把被以及或跟同")
+TITLE_WEIGHT = 2.0  # a term of the talk's own title (and session) is what its speaker says it is about
 _LATIN = re.compile(r"^[a-z][a-z0-9.+#-]*$")
 _MEANINGLESS = re.compile(r"^[\d.,%-]+$|^[a-z]$")  # numbers, single letters
 
@@ -102,7 +118,7 @@ def term_counts(segments: Iterable[Sequence[str | None]], fillers: frozenset[str
     for tokens in segments:
         words = content_words(tokens, fillers)
         singles.update(w for w in words if w)
-        pairs.update((a, b) for a, b in zip(words, words[1:], strict=False) if a and b)
+        pairs.update((a, b) for a, b in zip(words, words[1:], strict=False) if a and b and a + b not in fillers)
     counts = Counter(singles)
     for (first, second), together in pairs.items():
         if together >= MIN_PAIR_COUNT and together >= PAIR_SHARE * min(singles[first], singles[second]):
@@ -110,6 +126,51 @@ def term_counts(segments: Iterable[Sequence[str | None]], fillers: frozenset[str
             counts[first] -= together  # what is left is the word said on its own
             counts[second] -= together
     return +counts
+
+
+def title_terms(title: str, fillers: frozenset[str] | None = None) -> frozenset[str]:
+    """The terms a title names: its words and runs of up to TITLE_SPAN words (八卦炉, 基础软件, 数联网).
+
+    A filler, a number or punctuation ends a run (面向, 的), so each run reads as a term.
+    """
+    fillers = _fillers() if fillers is None else fillers
+    words = [
+        None if word is None or word in fillers or word in TITLE_JOINERS or _MEANINGLESS.match(word) else word
+        for word in whole_words(word_runs(normalize(title)))
+    ]
+    terms: set[str] = set()
+    for start in range(len(words)):
+        run = ""
+        for word in words[start : start + TITLE_SPAN]:
+            if word is None:
+                break
+            run = join_pair(run, word) if run else word
+            if len(run) >= 2 or _LATIN.match(run):
+                terms.add(run)
+    return frozenset(terms)
+
+
+def heading_terms(title: str, session: str | None) -> frozenset[str]:
+    """The title terms of a talk: its title and the session it belongs to (主题讨论：通用人工智能)."""
+    return title_terms("。".join(filter(None, (title, session))))
+
+
+def title_counts(terms: frozenset[str], normalized_texts: Sequence[str], counts: Counter[str]) -> Counter[str]:
+    """How often a talk says the runs of its title that are not already words of its counts (数联网, jieba
+    cuts it 数/联网), said at least MIN_COUNT times and not mostly inside a longer run it also says."""
+    said = Counter()
+    joined = "\n".join(normalized_texts)
+    for term in terms - counts.keys():
+        pattern = rf"\b{re.escape(term)}\b" if _LATIN.match(term.replace(" ", "")) else re.escape(term)
+        if (count := len(re.findall(pattern, joined))) >= MIN_COUNT:
+            said[term] = count
+    return Counter(
+        {
+            term: count
+            for term, count in said.items()
+            if not any(term in longer and longer != term and 2 * other >= count for longer, other in said.items())
+        }
+    )
 
 
 def join_pair(first: str, second: str) -> str:
@@ -128,12 +189,17 @@ def fold(counts: Counter[str], canonical: dict[str, str]) -> tuple[Counter[str],
     return folded, forms
 
 
+@cache
 def specificity(term: str) -> float:
-    """1 for a word general Chinese rarely uses (幻觉, 端侧), falling for everyday words (感觉, 公司).
+    """1 for a word general language rarely uses (幻觉, 端侧, diffusion), falling for everyday words
+    (感觉, 公司, model, using).
 
-    jieba's dictionary frequencies come from a general corpus: words common there may still be
-    said more in one talk than in others without being what the talk is about.
+    Frequencies in a general corpus (jieba's dictionary for Chinese, wordfreq's for English): words common
+    there may still be said more in one talk than in others without being what the talk is about. A term
+    of several English words (scaling law) counts as specific, like a Chinese compound jieba lacks.
     """
+    if _LATIN.match(term):
+        return 1 / (1 + sqrt(10 ** (zipf_frequency(term, "en", wordlist="small") - GENERAL_ZIPF)))
     return 1 / (1 + sqrt(common_word_frequency(term) / GENERAL_FREQUENCY))
 
 
@@ -144,10 +210,12 @@ def distinctive(
     forms: dict[str, Counter[str]] | None = None,
     excluded: frozenset[str] = frozenset(),
     groups: dict[str, Sequence[str]] | None = None,
+    title: frozenset[str] = frozenset(),
     limit: int = KEYWORD_COUNT,
 ) -> list[Keyword]:
     """The terms of `counts` (part of `corpus`) that set it apart from the rest, best first.
 
+    Terms of the title (title_terms) weigh TITLE_WEIGHT times as much.
     Of a term and a longer one holding it that accounts for most of its uses (具身 in
     具身智能), only the longer one is listed, and so are people's names, which say who spoke rather than what about.
     """
@@ -158,13 +226,13 @@ def distinctive(
         if count < MIN_COUNT or term in excluded or is_person_name_word(term):
             continue
         said = max(corpus.counts[term], count)  # a part of a talk may pair words the whole talk did not
-        prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), 0.01)
+        prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), PRIOR_FLOOR)
         rest = said - count
         here = log((count + prior) / (size + PRIOR_STRENGTH - count - prior))
         there = log((rest + prior) / (rest_total + PRIOR_STRENGTH - rest - prior))
         z = (here - there) / sqrt(1 / (count + prior) + 1 / (rest + prior))
         if z > 0:
-            scored.append((z * specificity(term), term, count))
+            scored.append((z * specificity(term) * (TITLE_WEIGHT if term in title else 1), term, count))
     scored.sort(reverse=True)
     chosen: list[Keyword] = []
     for z, term, count in scored:
@@ -181,6 +249,25 @@ def distinctive(
             chosen.append(keyword)
         if len(chosen) == limit:
             break
+    return chosen
+
+
+def interleave(
+    rankings: Sequence[Sequence[Keyword]], limit: int = KEYWORD_COUNT, lead: Sequence[Keyword] = ()
+) -> list[Keyword]:
+    """One list from the keywords of each sub-talk of a forum, after lead: the best of each, then the second...
+
+    A forum recording is many talks; its keywords should name what each was about (书生, 风乌),
+    not what the forum as a whole repeats (实验室). Within a round, the heavier keyword comes first;
+    a term already taken (or one holding or held by it) is skipped.
+    """
+    chosen = list(lead[:limit])
+    for round_ in zip_longest(*rankings):
+        for keyword in sorted((k for k in round_ if k), key=lambda k: -k.weight):
+            if not any(keyword.key in k.key or k.key in keyword.key for k in chosen):
+                chosen.append(keyword)
+            if len(chosen) == limit:
+                return chosen
     return chosen
 
 

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 
-from app.topics.keywords import Corpus, distinctive, fold, name_words, term_counts, whole_words
+from app.topics.keywords import (
+    Corpus,
+    Keyword,
+    distinctive,
+    fold,
+    heading_terms,
+    interleave,
+    name_words,
+    specificity,
+    term_counts,
+    title_counts,
+    title_terms,
+    whole_words,
+)
 
 
 def corpus_of(*talks: Counter[str]) -> Corpus:
@@ -72,3 +85,47 @@ def test_a_word_inside_a_better_term_is_not_listed_twice():
     talk = Counter({"具身智能": 20, "具身": 21, "机器人": 15})
     terms = [k.term for k in distinctive(talk, corpus_of(talk, Counter({"数据": 50})))]
     assert "具身智能" in terms and "具身" not in terms
+
+
+def test_a_term_only_this_talk_says_outranks_one_others_say_too_as_often_here():
+    talk = Counter({"数联网": 20, "互联网": 20, "数据": 3000})
+    others = [Counter({"互联网": 10, "数据": 30000}), Counter({"互联网": 10, "数据": 30000})]
+    assert [k.term for k in distinctive(talk, corpus_of(talk, *others))] == ["数联网", "互联网"]
+
+
+def test_everyday_english_words_weigh_less_than_technical_ones():
+    assert specificity("diffusion") > 0.75 > 0.45 > specificity("using")
+    talk = Counter({"model": 20, "transformer": 20})
+    top = distinctive(talk, corpus_of(talk, Counter({"数据": 500})))
+    assert [k.term for k in top] == ["transformer", "model"]
+
+
+def test_a_title_names_its_terms_across_words_but_not_across_fillers():
+    terms = title_terms("八卦炉-面向国产智能算力核心基础软件")
+    assert {"八卦炉", "国产智能算力", "基础软件"} <= terms
+    assert not any("-" in term for term in terms)
+    assert "大模型为" not in title_terms("大模型为通用人工智能带来曙光")
+    assert "通用人工智能" in heading_terms("带来曙光", "主题讨论：通用人工智能")
+
+
+def test_a_title_run_the_talk_says_is_counted_though_jieba_cuts_it():
+    said = ["数联网是什么", "我们的数联网", "数联网和数据供应链"]
+    counts = title_counts(title_terms("基于数联网的数据供应链"), said, Counter({"联网": 3}))
+    assert counts["数联网"] == 3
+    assert "数据供应链" not in counts  # said once only
+
+
+def test_the_title_lifts_its_terms_above_others_said_as_often():
+    talk = Counter({"编译器": 10, "并行": 10})
+    corpus = corpus_of(talk, Counter({"数据": 500}))
+    assert distinctive(talk, corpus)[0].term in ("编译器", "并行")
+    assert distinctive(talk, corpus, title=frozenset({"并行"}))[0].term == "并行"
+
+
+def test_a_forum_takes_turns_between_its_sub_talks_after_its_own_best():
+    def ranked(*terms: str) -> list[Keyword]:
+        return [Keyword(term, 10.0 - i, 5, (term,), term) for i, term in enumerate(terms)]
+
+    merged = interleave([ranked("书生", "浦语"), ranked("风乌", "气象")], limit=4, lead=ranked("实验室"))
+    assert [k.term for k in merged] == ["实验室", "书生", "风乌", "浦语"]
+    assert [k.term for k in interleave([ranked("具身智能"), ranked("具身")])] == ["具身智能"]
