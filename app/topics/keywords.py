@@ -23,9 +23,10 @@ from math import log, sqrt
 from wordfreq import zipf_frequency
 
 from app import config
-from app.lexicon import OFFICE_TITLES, PERSON_TITLES
+from app.lexicon import OFFICE_TITLES, PERSON_TITLES, is_han
 from app.people import split_name
-from app.text import common_word_frequency, is_person_name_word, normalize, word_list, word_runs
+from app.sounds import sound_string
+from app.text import common_word_frequency, is_added_word, is_person_name_word, normalize, word_list, word_runs
 
 GENERAL_FREQUENCY = 3000  # jieba's frequency of an everyday word (感觉, 过去): such words weigh half as much
 # The same rate for English words (wordfreq's Zipf scale: log10 of uses per billion words), about 5e-5:
@@ -223,7 +224,7 @@ def distinctive(
     rest_total = max(corpus.total - size, 1)
     scored = []
     for term, count in counts.items():
-        if count < MIN_COUNT or term in excluded or is_person_name_word(term):
+        if count < MIN_COUNT or term in excluded or is_person_name_word(term) or _heard_name(term, excluded):
             continue
         said = max(corpus.counts[term], count)  # a part of a talk may pair words the whole talk did not
         prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), PRIOR_FLOOR)
@@ -269,6 +270,22 @@ def interleave(
             if len(chosen) == limit:
                 return chosen
     return chosen
+
+
+@cache
+def _name_sounds(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(sound_string(name) for name in names if len(name) >= 2 and all(map(is_han, name)))
+
+
+def _heard_name(term: str, names: frozenset[str]) -> bool:
+    """A word that sounds like a person's name or given name (雅琴 for 亚勤): the recogniser's spelling of
+    someone addressed, not a topic. Words of the domain dictionary (智源) are terms whatever they sound like."""
+    return (
+        len(term) >= 2
+        and all(map(is_han, term))
+        and not is_added_word(term)
+        and sound_string(term) in _name_sounds(names)
+    )
 
 
 def name_words(names: Iterable[str]) -> frozenset[str]:

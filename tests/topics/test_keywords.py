@@ -129,3 +129,10 @@ def test_a_forum_takes_turns_between_its_sub_talks_after_its_own_best():
     merged = interleave([ranked("书生", "浦语"), ranked("风乌", "气象")], limit=4, lead=ranked("实验室"))
     assert [k.term for k in merged] == ["实验室", "书生", "风乌", "浦语"]
     assert [k.term for k in interleave([ranked("具身智能"), ranked("具身")])] == ["具身智能"]
+
+
+def test_a_misheard_given_name_is_not_a_topic():
+    talk = Counter({"雅琴": 12, "具身智能": 10})
+    excluded = name_words(["张亚勤"])
+    top = distinctive(talk, corpus_of(talk, Counter({"数据": 50})), excluded=excluded)
+    assert [k.term for k in top] == ["具身智能"]
