@@ -144,9 +144,12 @@ def _matches(heard: _Heard, form: NameForm) -> list[Mention]:
     expected = [syllable(char) for char in form.chars]
     width = len(form.chars)
     starts: set[int] = set()
-    for offset, (char, sound) in enumerate(zip(form.chars, expected, strict=True)):
-        starts.update(k - offset for k in heard.by_char.get(char, []))
-        starts.update(k - offset for k in heard.by_sound.get(fold(sound), []))
+    if form.kind == "title":  # the surname said with its own sound, then the title itself (王总)
+        starts.update(heard.by_sound.get(fold(expected[0]), []))
+    else:
+        for offset, (char, sound) in enumerate(zip(form.chars, expected, strict=True)):
+            starts.update(k - offset for k in heard.by_char.get(char, []))
+            starts.update(k - offset for k in heard.by_sound.get(fold(sound), []))
     found = []
     for k in sorted(starts):
         if k < 0 or k + width > len(heard.chars) or not all(heard.joined[k : k + width - 1]):

@@ -8,6 +8,7 @@ stays unattributed when the evidence is weak: a wrong label is worse than none.
 from __future__ import annotations
 
 import re
+from bisect import bisect
 from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
@@ -29,7 +30,7 @@ SIGN_OFF_REACH = 4  # last paragraphs of a sub-talk searched for the sign-off
 # many sentences (小涛, 杨老师), once at least as a hand-over, is taken to sit on it when nobody listed them.
 SPEAKER_ON_PANEL_SENTENCES = 2
 MIN_PANELISTS = 2  # fewer forum speakers found on a panel is no cast: a panel has at least two guests
-SENTENCE = re.compile(r"[^。！？!?\n]+")
+SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 class Billing(Protocol):
@@ -109,9 +110,12 @@ def _forum_speakers_on(panel: list[str], subtalks: list[SubTalk], moderator: str
     """
     speakers = list(dict.fromkeys(c.speaker for c in subtalks if c.speaker and c.speaker != moderator))
     forms = name_forms(speakers)
-    said: Counter[str] = Counter()
-    for sentence in SENTENCE.findall("\n".join(panel)):
-        said.update({m.name for m in match_forms(sentence, forms) if m.score >= MIN_NAME_SCORE})
+    text = "。".join(panel)  # one pass over the panel: a name never spans a sentence end
+    ends = [match.end() for match in SENTENCE_END.finditer(text)]
+    said = Counter(
+        name
+        for name, _ in {(m.name, bisect(ends, m.start)) for m in match_forms(text, forms) if m.score >= MIN_NAME_SCORE}
+    )
     often = [name for name in speakers if said[name] >= SPEAKER_ON_PANEL_SENTENCES]
     addressed = handed_over_to(panel, often)
     on_panel = tuple(name for name in often if addressed[name])
