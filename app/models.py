@@ -143,6 +143,18 @@ class TalkKeyword(SQLModel, table=True):
     forms: str  # the spellings said, separated by " | "
 
 
+class ChapterKeyword(SQLModel, table=True):
+    """One of the terms that set a sub-talk of a forum recording apart (its chapter `number`)."""
+
+    talk_id: str = Field(primary_key=True, foreign_key="talk.id")
+    number: int = Field(primary_key=True)  # Chapter.number
+    rank: int = Field(primary_key=True)
+    term: str
+    weight: float
+    count: int
+    forms: str
+
+
 class ForumKeyword(SQLModel, table=True):
     """One of the terms that set a forum (its talks together) apart: the conference overview."""
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from app.aliases import alias_groups, aliases_state, canonical_forms
-from app.models import ForumKeyword, Meta, RelatedTalk, Speaker, Talk, TalkKeyword, TalkTerms, TermStat
+from app.models import ChapterKeyword, ForumKeyword, Meta, RelatedTalk, Speaker, Talk, TalkKeyword, TalkTerms, TermStat
 from app.topics.keywords import (
     KEYWORD_COUNT,
     Corpus,
@@ -47,7 +47,7 @@ def _unpack(packed: bytes) -> object:
 
 def refresh_topics(session: Session) -> None:
     """Recompute every topic table from the stored term counts."""
-    for table in (TalkKeyword, ForumKeyword, RelatedTalk, TermStat):
+    for table in (TalkKeyword, ChapterKeyword, ForumKeyword, RelatedTalk, TermStat):
         session.execute(delete(table))
     groups = alias_groups()
     canonical = canonical_forms(groups)
@@ -69,21 +69,34 @@ def refresh_topics(session: Session) -> None:
         for talk_id, title, part_of in session.execute(select(Talk.id, Talk.title, Talk.session))
     }
 
+    by_chapter = {
+        talk_id: [
+            distinctive(c, corpus, forms=f, excluded=excluded, groups=groups, limit=RELATED_TERMS) for c, f in parts
+        ]
+        for talk_id, parts in chapters.items()
+    }
+
     def keywords_of(talk_id: str, counts: Counter[str], forms: dict[str, Counter[str]]) -> list[Keyword]:
         """A talk's keywords; a forum recording's take turns with those of its sub-talks after its own best."""
         title = titles.get(talk_id, frozenset())
         whole = distinctive(
             counts, corpus, forms=forms, excluded=excluded, groups=groups, title=title, limit=RELATED_TERMS
         )
-        parts = [
-            distinctive(c, corpus, forms=f, excluded=excluded, groups=groups, limit=RELATED_TERMS)
-            for c, f in chapters.get(talk_id, [])
-        ]
-        if not parts:
+        if talk_id not in by_chapter:
             return whole
-        return interleave([whole[WHOLE_FIRST:], *parts], RELATED_TERMS, lead=whole[:WHOLE_FIRST])
+        return interleave([whole[WHOLE_FIRST:], *by_chapter[talk_id]], RELATED_TERMS, lead=whole[:WHOLE_FIRST])
 
     keywords = {talk_id: keywords_of(talk_id, counts, forms) for talk_id, (counts, forms) in folded.items()}
+    _insert(
+        session,
+        ChapterKeyword,
+        [
+            _keyword_row(k, rank, talk_id=talk_id, number=number)
+            for talk_id, parts in by_chapter.items()
+            for number, found in enumerate(parts, 1)
+            for rank, k in enumerate(found[:KEYWORD_COUNT], 1)
+        ],
+    )
     rows = [
         _keyword_row(k, rank, talk_id=talk_id) for talk_id, found in keywords.items() for rank, k in enumerate(found, 1)
     ]
@@ -113,7 +126,7 @@ def _names(name: str, aliases: str) -> list[str]:
     return [name, *(alias for alias in aliases.split(" | ") if alias)]
 
 
-def _keyword_row(keyword: Keyword, rank: int, **where: str) -> dict:
+def _keyword_row(keyword: Keyword, rank: int, **where: str | int) -> dict:
     return {
         **where,
         "rank": rank,

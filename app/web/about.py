@@ -1,5 +1,5 @@
-"""What talks are about, read for pages and API: stored keywords and related talks, and the
-keywords of sub-talks and of a speaker's words, computed on request against the corpus counts."""
+"""What talks are about, read for pages and API: stored keywords of talks, sub-talks and forums, related
+talks, and the keywords of a speaker's words, computed on request against the corpus counts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app import text
 from app.aliases import alias_groups, aliases_version, canonical_forms
-from app.models import ForumKeyword, RelatedTalk, Segment, Speaker, Talk, TalkKeyword, TermStat
+from app.models import Chapter, ChapterKeyword, ForumKeyword, RelatedTalk, Segment, Speaker, Talk, TalkKeyword, TermStat
 from app.search.filters import corpus_facts
 from app.topics.keywords import Corpus, Keyword, distinctive, fold, name_words, term_counts
 
@@ -54,19 +54,18 @@ def overview(session: Session) -> list[ForumTopics]:
     return [ForumTopics(e, f, kws) for (e, f), kws in sorted(found.items(), key=lambda item: order.get(item[0], 0))]
 
 
-def chapter_keywords(session: Session, talk_id: str, texts: list[str], starts: list[int]) -> dict[int, list[Keyword]]:
-    """Keywords of each sub-talk of a forum recording (its segment texts in order), by its start segment."""
-    if not starts:
-        return {}
-
-    def compute() -> dict[int, list[Keyword]]:
-        bounds = [*starts, len(texts) + 1]
-        return {
-            start: _distinctive(texts[start - 1 : end - 1], session)
-            for start, end in zip(bounds, bounds[1:], strict=False)
-        }
-
-    return corpus_facts(session.connection()).remembered(("chapter keywords", talk_id, aliases_version()), compute)
+def chapter_keywords(session: Session, talk_id: str) -> dict[int, list[Keyword]]:
+    """Keywords of each sub-talk of a forum recording, by its start segment (stored at ingest)."""
+    rows = session.exec(
+        select(Chapter.start_segment, ChapterKeyword)
+        .join(Chapter, (Chapter.talk_id == ChapterKeyword.talk_id) & (Chapter.number == ChapterKeyword.number))
+        .where(ChapterKeyword.talk_id == talk_id)
+        .order_by(col(ChapterKeyword.number), col(ChapterKeyword.rank))
+    )
+    found: dict[int, list[Keyword]] = {}
+    for start, row in rows:
+        found.setdefault(start, []).append(_keyword(row.term, row.weight, row.count, row.forms))
+    return found
 
 
 def speaker_keywords(session: Session, speaker_id: str) -> list[Keyword]:

@@ -72,7 +72,6 @@ def talk_page(
     marked = {seg.number: mark(seg.text, terms) for seg in detail.segments} if terms else {}
     hits = [number for number, html in marked.items() if "<mark>" in html]
     talk_id = detail.talk.id
-    starts = [c.start_segment for c in detail.chapters]
     slices = hit_map(hits, len(detail.segments))
     return templates.TemplateResponse(
         request,
@@ -87,7 +86,7 @@ def talk_page(
             "chapter_slices": chapter_slices(detail, len(slices)),
             "hits_per_chapter": hits_per_chapter(detail, hits),
             "keywords": about.talk_keywords(session, talk_id),
-            "chapter_keywords": about.chapter_keywords(session, talk_id, [seg.text for seg in detail.segments], starts),
+            "chapter_keywords": about.chapter_keywords(session, talk_id),
             "related": about.related(session, talk_id),
             "in_talk": lambda k: f"/talks/{quote(talk_id)}?" + urlencode({"q": about.search_terms(k)}) + "#hits",
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 FORUM = "BV1iT421k7Bv-p36"  # the GLM forum, whose recogniser writes 智朴/智普 for 智谱
@@ -81,3 +82,11 @@ def test_a_speaker_page_says_what_they_talk_about(client):
     assert client.get("/api/speakers/王海峰").json()["attributed_segments"] >= 50  # his keynote, P4
     page = client.get("/speakers/王海峰").text
     assert "Talks about" in page and 'class="keywords"' in page
+
+
+def test_a_forum_s_keywords_name_what_most_of_its_sub_talks_were_about(client):
+    page = client.get(f"/talks/{FORUM}").text
+    firsts = [terms.split(" · ")[0] for terms in re.findall(r'<span class="chapter-terms">([^<]+)</span>', page)]
+    assert len(firsts) >= 8  # the contents list each sub-talk's own terms
+    keywords = {k["term"] for k in client.get(f"/api/talks/{FORUM}").json()["keywords"]}
+    assert sum(first in keywords for first in firsts) >= 2 * len(firsts) // 3
