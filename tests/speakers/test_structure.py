@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from app import config
 from app.ingest.parsing import parse_heading
 from app.speakers.structure import analyse, talk_kind
 
@@ -113,6 +114,8 @@ def test_a_closing_panel_of_the_forum_s_speakers_is_attributed_to_them():
     speakers = [who.name for who in structure.speakers]
     assert structure.subtalks[-1].kind == "talk" and not structure.subtalks[-1].guests
     assert speakers[9] == "李明远" and speakers[12] == "王芳华"
+    guessed = [who.confidence for who in structure.speakers[9:] if who.name in ("李明远", "王芳华")]
+    assert guessed and max(guessed) < config.SURE_CONFIDENCE  # a guessed cast is shown as "probably"
 
 
 def test_a_forum_speaker_only_talked_about_in_a_panel_is_not_put_on_it():
