@@ -20,6 +20,7 @@ from app.topics.keywords import (
     KEYWORD_COUNT,
     Corpus,
     Keyword,
+    Spellings,
     distinctive,
     fold,
     heading_terms,
@@ -51,14 +52,14 @@ def refresh_topics(session: Session) -> None:
         session.execute(delete(table))
     groups = alias_groups()
     canonical = canonical_forms(groups)
-    folded: dict[str, tuple[Counter[str], dict[str, Counter[str]]]] = {}
-    chapters: dict[str, list[tuple[Counter[str], dict[str, Counter[str]]]]] = {}
+    folded: dict[str, tuple[Counter[str], Spellings]] = {}
+    chapters: dict[str, bytes] = {}  # kept packed: unpacked one talk at a time, they would fill memory at scale
     for talk_id, packed, packed_chapters in session.execute(
         select(TalkTerms.talk_id, TalkTerms.counts, TalkTerms.chapters)
     ):
         folded[talk_id] = fold(Counter(_unpack(packed)), canonical)
         if packed_chapters:
-            chapters[talk_id] = [fold(Counter(counts), canonical) for counts in _unpack(packed_chapters)]
+            chapters[talk_id] = packed_chapters
     corpus = Corpus()
     for counts, _ in folded.values():
         corpus.add(counts)
@@ -69,34 +70,31 @@ def refresh_topics(session: Session) -> None:
         for talk_id, title, part_of in session.execute(select(Talk.id, Talk.title, Talk.session))
     }
 
-    by_chapter = {
-        talk_id: [
-            distinctive(c, corpus, forms=f, excluded=excluded, groups=groups, limit=RELATED_TERMS) for c, f in parts
-        ]
-        for talk_id, parts in chapters.items()
-    }
+    chapter_rows: list[dict] = []
 
-    def keywords_of(talk_id: str, counts: Counter[str], forms: dict[str, Counter[str]]) -> list[Keyword]:
+    def keywords_of(talk_id: str, counts: Counter[str], forms: Spellings) -> list[Keyword]:
         """A talk's keywords; a forum recording's take turns with those of its sub-talks after its own best."""
         title = titles.get(talk_id, frozenset())
         whole = distinctive(
             counts, corpus, forms=forms, excluded=excluded, groups=groups, title=title, limit=RELATED_TERMS
         )
-        if talk_id not in by_chapter:
+        if talk_id not in chapters:
             return whole
-        return interleave([whole[WHOLE_FIRST:], *by_chapter[talk_id]], RELATED_TERMS, lead=whole[:WHOLE_FIRST])
-
-    keywords = {talk_id: keywords_of(talk_id, counts, forms) for talk_id, (counts, forms) in folded.items()}
-    _insert(
-        session,
-        ChapterKeyword,
-        [
+        parts = []
+        for chapter_counts in _unpack(chapters[talk_id]):
+            said, spellings = fold(Counter(chapter_counts), canonical)
+            parts.append(
+                distinctive(said, corpus, forms=spellings, excluded=excluded, groups=groups, limit=RELATED_TERMS)
+            )
+        chapter_rows.extend(
             _keyword_row(k, rank, talk_id=talk_id, number=number)
-            for talk_id, parts in by_chapter.items()
             for number, found in enumerate(parts, 1)
             for rank, k in enumerate(found[:KEYWORD_COUNT], 1)
-        ],
-    )
+        )
+        return interleave([whole[WHOLE_FIRST:], *parts], RELATED_TERMS, lead=whole[:WHOLE_FIRST])
+
+    keywords = {talk_id: keywords_of(talk_id, counts, forms) for talk_id, (counts, forms) in folded.items()}
+    _insert(session, ChapterKeyword, chapter_rows)
     rows = [
         _keyword_row(k, rank, talk_id=talk_id) for talk_id, found in keywords.items() for rank, k in enumerate(found, 1)
     ]
@@ -139,13 +137,13 @@ def _keyword_row(keyword: Keyword, rank: int, **where: str | int) -> dict:
 
 def _forum_rows(
     session: Session,
-    folded: dict[str, tuple[Counter[str], dict[str, Counter[str]]]],
+    folded: dict[str, tuple[Counter[str], Spellings]],
     corpus: Corpus,
     excluded: frozenset[str],
     groups: dict[str, list[str]],
 ) -> list[dict]:
     """Keywords of each forum: the term counts of its talks together, against the corpus."""
-    forums: dict[tuple[str, str], tuple[Counter[str], dict[str, Counter[str]]]] = defaultdict(
+    forums: dict[tuple[str, str], tuple[Counter[str], Spellings]] = defaultdict(
         lambda: (Counter(), defaultdict(Counter))
     )
     for talk_id, event, forum in session.execute(select(Talk.id, Talk.event, Talk.forum)):

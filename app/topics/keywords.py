@@ -179,14 +179,23 @@ def join_pair(first: str, second: str) -> str:
     return f"{first} {second}" if first[-1].isascii() and second[0].isascii() else first + second
 
 
-def fold(counts: Counter[str], canonical: dict[str, str]) -> tuple[Counter[str], dict[str, Counter[str]]]:
-    """Counts with every variant spelling added to its canonical term, and the spellings said of each."""
+Spellings = dict[str, dict[str, int]]  # canonical term → each spelling said of it → times said
+
+
+def fold(counts: Counter[str], canonical: dict[str, str]) -> tuple[Counter[str], Spellings]:
+    """Counts with every variant spelling added to its canonical term, and the spellings said of each.
+
+    Plain dicts, not a Counter per term: a corpus at scale has millions of (talk, term) pairs."""
     folded: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
+    forms: Spellings = {}
     for term, count in counts.items():
         target = canonical.get(term, term)
         folded[target] += count
-        forms.setdefault(target, Counter())[term] += count
+        said = forms.get(target)
+        if said is None:
+            forms[target] = {term: count}
+        else:
+            said[term] = said.get(term, 0) + count
     return folded, forms
 
 
@@ -208,7 +217,7 @@ def distinctive(
     counts: Counter[str],
     corpus: Corpus,
     *,
-    forms: dict[str, Counter[str]] | None = None,
+    forms: Spellings | None = None,
     excluded: frozenset[str] = frozenset(),
     groups: dict[str, Sequence[str]] | None = None,
     title: frozenset[str] = frozenset(),
@@ -240,7 +249,7 @@ def distinctive(
         if any(term in k.key and count < 2 * k.count for k in chosen):
             continue
         said = forms.get(term) if forms else None
-        spellings = tuple(f for f, _ in said.most_common()) if said else (term,)
+        spellings = tuple(sorted(said, key=said.__getitem__, reverse=True)) if said else (term,)
         group = (groups or {}).get(term, ())
         keyword = Keyword(_name(term, spellings, group), round(z, 2), count, spellings, term)
         inside = next((i for i, k in enumerate(chosen) if k.key in term and k.count < 2 * count), None)
@@ -277,6 +286,7 @@ def _name_sounds(names: frozenset[str]) -> frozenset[str]:
     return frozenset(sound_string(name) for name in names if len(name) >= 2 and all(map(is_han, name)))
 
 
+@cache
 def _heard_name(term: str, names: frozenset[str]) -> bool:
     """A word that sounds like a person's name or given name (雅琴 for 亚勤): the recogniser's spelling of
     someone addressed, not a topic. Words of the domain dictionary (智源) are terms whatever they sound like."""
