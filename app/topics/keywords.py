@@ -33,9 +33,8 @@ GENERAL_FREQUENCY = 3000  # jieba's frequency of an everyday word (感觉, 过�
 # words as everyday as model, using, build weigh half as much as terms (transformer, diffusion).
 GENERAL_ZIPF = 4.7
 PRIOR_STRENGTH = 500.0  # pseudo-words of corpus rates behind every talk's counts: tames small talks
-PRIOR_FLOOR = (
-    1.0  # least prior per term: a term only one talk says (数联网) is not taken for a fluke of infinite variance
-)
+# Least prior per term: a term only one talk says (数联网) is not taken for a fluke of infinite variance.
+PRIOR_FLOOR = 1.0
 MIN_COUNT = 3  # a term said fewer times in a talk says little about it
 MIN_PAIR_COUNT = 3  # adjacent words said together this often become one term (自动驾驶)
 PAIR_SHARE = 0.5  # ... when at least this share of the rarer word's uses are in the pair
@@ -286,15 +285,15 @@ def _name_sounds(names: frozenset[str]) -> frozenset[str]:
     return frozenset(sound_string(name) for name in names if len(name) >= 2 and all(map(is_han, name)))
 
 
-@cache
 def _heard_name(term: str, names: frozenset[str]) -> bool:
     """A word that sounds like a person's name or given name (雅琴 for 亚勤): the recogniser's spelling of
-    someone addressed, not a topic. Words of the domain dictionary (智源) are terms whatever they sound like."""
+    someone addressed, not a topic. Words of the domain dictionary (智源) are terms whatever they sound like.
+    Cheapest test first: it runs for every term of every talk."""
     return (
         len(term) >= 2
         and all(map(is_han, term))
-        and not is_added_word(term)
         and sound_string(term) in _name_sounds(names)
+        and not is_added_word(term)
     )
 
 

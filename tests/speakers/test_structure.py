@@ -10,6 +10,8 @@ from app import config
 from app.ingest.parsing import parse_heading
 from app.speakers.structure import analyse, talk_kind
 
+FORUM_HEADING = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 - BV1test00001")  # a whole forum, no people
+
 
 @pytest.mark.parametrize(
     "heading,kind",
@@ -82,8 +84,7 @@ def test_after_a_speaker_signs_off_the_host_s_words_are_not_theirs():
         "尊敬的各位嘉宾，大家好，我今天讲智能体。",
         "智能体的发展也很快。",
     ]
-    heading = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 - BV1test00001")
-    speakers = [who.name for who in analyse(heading, paragraphs).speakers]
+    speakers = [who.name for who in analyse(FORUM_HEADING, paragraphs).speakers]
     assert speakers[2:5] == ["李明"] * 3
     assert speakers[5:7] == [None, None]
     assert speakers[7] == "王芳"
@@ -109,8 +110,7 @@ CLOSING_PANEL_FORUM = [
 
 def test_a_closing_panel_of_the_forum_s_speakers_is_attributed_to_them():
     """Nobody lists the panelists, but the host hands over to two of the forum's speakers by given name."""
-    heading = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 - BV1test00001")
-    structure = analyse(heading, CLOSING_PANEL_FORUM)
+    structure = analyse(FORUM_HEADING, CLOSING_PANEL_FORUM)
     speakers = [who.name for who in structure.speakers]
     assert structure.subtalks[-1].kind == "talk" and not structure.subtalks[-1].guests
     assert speakers[9] == "李明远" and speakers[12] == "王芳华"
@@ -126,6 +126,5 @@ def test_a_forum_speaker_only_talked_about_in_a_panel_is_not_put_on_it():
         "我们请各位嘉宾谈谈大模型会不会取代程序员？",
         "我觉得不会，程序员会用大模型写得更快。",
     ]
-    heading = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 - BV1test00001")
-    speakers = [who.name for who in analyse(heading, paragraphs).speakers]
+    speakers = [who.name for who in analyse(FORUM_HEADING, paragraphs).speakers]
     assert "李明远" not in speakers[7:]
