@@ -8,6 +8,7 @@ import pytest
 
 from app.search import search
 from app.search.filters import corpus_facts
+from app.search.query import parse_query
 from app.search.ranking import proximity
 from app.text import normalize
 
@@ -59,6 +60,27 @@ def test_and_phrase_exclusion_and_or(connection, corpus):
     assert search(connection, "大模型 -安全").total == brute_force(corpus, "大模型", excluded=["安全"])
     either = sum(1 for _, text, _ in corpus if "transformer" in text or "变压器" in text)
     assert search(connection, "transformer OR 变压器").total == either > 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "理解 还是",  # two short terms: one expression of the character index
+        "大模型 安全 -开源模型 -数据",  # both indexes, an exclusion answered inside each
+        "模型 -的 -是",
+        "ai OR 智能体 模型",  # an OR clause spanning both indexes
+        "的 OR 是 -模型 -transformer",
+        '"next token" OR 下一个 -预测',
+    ],
+)
+def test_clauses_combined_inside_the_indexes_match_exactly_what_a_scan_finds(connection, corpus, raw):
+    query = parse_query(raw)
+
+    def holds(text: str) -> bool:
+        return all(any(t.text in text for t in c.alternatives) != c.negated for c in query.clauses)
+
+    expected = sum(1 for _, text, _ in corpus if holds(text))
+    assert search(connection, raw).total == expected > 0
 
 
 def test_fts_syntax_is_searched_literally(connection, corpus):
