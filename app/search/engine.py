@@ -13,6 +13,7 @@ and in programme order, the literal matches follow, then the variant and related
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -124,14 +125,37 @@ class _Scope:
 
     def counts(self, connection: Connection) -> Counter[tuple[str, str | None]]:
         """Matching segments per (talk, attributed speaker): totals and facets in one query (tally.py)."""
+        return self._matches(connection).counts
+
+    def ranking_sample(self, connection: Connection) -> _Sample:
+        """Every `step`-th segment (by id) of a tier too large to rank in full; step 1 for the rest."""
+        return self._matches(connection).sample
+
+    def _matches(self, connection: Connection) -> _Matches:
+        """The tier's ids read once: counted, and sampled for ranking, so neither runs the match again."""
         sql, arguments = f"SELECT group_concat(id) FROM ({self.ids_sql})", tuple(self.ids_params)
         facts = corpus_facts(connection)
 
-        def count() -> Counter[tuple[str, str | None]]:
-            ids = parse_ids(connection.exec_driver_sql(sql, arguments).scalar())
-            return facts.owners.tally(ids, self.restriction.talks, self.restriction.speakers)
+        def read() -> _Matches:
+            found = parse_ids(connection.exec_driver_sql(sql, arguments).scalar())
+            allowed = facts.owners.within(found, self.restriction.talks, self.restriction.speakers)
+            step = max(1, -(-len(allowed) // RANK_SAMPLE))
+            sample = tuple(allowed[allowed % step == 0].tolist()) if step > 1 else ()
+            return _Matches(facts.owners.tally(allowed), _Sample(step, sample))
 
-        return facts.remembered(("counts", sql, arguments, repr(self.restriction)), count)
+        return facts.remembered(("matches", sql, arguments, repr(self.restriction)), read)
+
+
+@dataclass(frozen=True)
+class _Sample:
+    step: int
+    ids: tuple[int, ...]  # the matching ids divisible by step (none when step is 1)
+
+
+@dataclass(frozen=True)
+class _Matches:
+    counts: Counter[tuple[str, str | None]]
+    sample: _Sample
 
 
 def _ranked_ids(
@@ -143,9 +167,8 @@ def _ranked_ids(
     limit: int,
     offset: int,
     coverage_words: dict[str, float],
-    size: int,
 ) -> list[tuple[int, float, float]]:
-    """(segment id, bm25, coverage) of one slice of a tier of `size` segments, in order.
+    """(segment id, bm25, coverage) of one slice of a tier, in order.
 
     Only ids and scores are sorted here; texts are read for the page alone. BM25 is
     computed for the tier's segments only, and when a tier is huge (a common word)
@@ -158,7 +181,7 @@ def _ranked_ids(
     if where or coverage_words or sort == "programme":
         joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
     if rank_words and sort == "relevance":
-        step = max(1, -(-size // RANK_SAMPLE))
+        step = scope.ranking_sample(connection).step
         ranked = f"(m.id % {step} = 0)"
         scored = (
             ", scored(id, rank) AS MATERIALIZED (SELECT rowid, bm25(segment_words) FROM segment_words "
@@ -173,13 +196,18 @@ def _ranked_ids(
     def rows(sample: bool) -> list[tuple[int, float, float]]:
         # The sampled segments come first, so a page among them needs only them: a few thousand rows
         # sorted rather than every match of a common word.
-        only = f" WHERE id % {step} = 0" if sample else ""
+        # The sample's ids were read when the tier was counted: the match need not run again.
+        matched, matched_params = (
+            ("SELECT value FROM json_each(?)", [json.dumps(scope.ranking_sample(connection).ids)])
+            if sample
+            else (f"SELECT id FROM ({scope.ids_sql})", scope.ids_params)
+        )
         sql = (
-            f"WITH matched(id) AS MATERIALIZED (SELECT id FROM ({scope.ids_sql}){only}){scored} "
+            f"WITH matched(id) AS MATERIALIZED ({matched}){scored} "
             f"SELECT m.id, {rank} AS bm25, {coverage} AS coverage "
             f"FROM matched m {joins}{where} ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        params = (*scope.ids_params, *rank_params, *coverage_params, *where_params, limit, offset)
+        params = (*matched_params, *rank_params, *coverage_params, *where_params, limit, offset)
         return [tuple(row) for row in connection.exec_driver_sql(sql, params)]
 
     def compute() -> list[tuple[int, float, float]]:
@@ -189,7 +217,7 @@ def _ranked_ids(
                 return page
         return rows(sample=False)
 
-    key = ("ranked", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), sort, limit, offset, size)
+    key = ("ranked", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), sort, limit, offset)
     return corpus_facts(connection).remembered((*key, tuple(rank_words), tuple(coverage_words.items())), compute)
 
 
@@ -214,7 +242,6 @@ class _PageRequest:
     limit: int
     offset: int
     match: str
-    size: int  # segments in the tier
     coverage_words: tuple[tuple[str, float], ...] = ()
 
 
@@ -239,7 +266,6 @@ def _compute_page(connection: Connection, facts: CorpusFacts, scope: _Scope, req
         limit=RERANK_DEPTH if rerank else limit,
         offset=0 if rerank else offset,
         coverage_words=dict(request.coverage_words),
-        size=request.size,
     )
     details = _segments(connection, [segment_id for segment_id, _, _ in ranked])
     scored = []
@@ -440,7 +466,7 @@ def _rank(
     """The page of hits: the fused window of every source, then the listing of the tiers."""
     query = result.query
     terms = [t.text for t in query.positive_terms]
-    page = _PageRequest(tuple(terms), sort, limit, offset, "exact", result.total)
+    page = _PageRequest(tuple(terms), sort, limit, offset, "exact")
     window = []
     if sort == "relevance" and mode == "all" and query.has_positive_terms:
         key = (
@@ -660,7 +686,6 @@ def _append_tier(
         limit=page.limit - len(result.hits),
         offset=max(0, page.offset - before),
         match=tier.match,
-        size=size,
         coverage_words=tier.weights,
     )
     result.hits += _page(connection, facts, scope, request)

@@ -24,6 +24,9 @@ from app.text import common_word_frequency, normalize
 
 MAX_SOUND_CANDIDATES = 1000  # segments scanned to discover how a sound was written
 MAX_HEARD_FORMS = 8
+# Names and terms are misheard; a longer run of characters is a remembered sentence, whose every
+# syllable would have to sound the same, and whose sound phrase costs the most of any query to match.
+MAX_SOUNDS_LIKE_CHARACTERS = 10
 FUZZY_MIN_RATIO = 85
 # A heard form ending or starting in one of these, where the query has another character, is the
 # sound of a phrase boundary (生成是 for 生成式), not a mishearing.
@@ -45,7 +48,7 @@ def variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Vari
     found = [Variant(form, "alias", term, 0.95) for form in equivalents(term)]
     if _ordinary_word(term) or term[0] in FUNCTION_CHARACTERS or term[-1] in FUNCTION_CHARACTERS:
         return found  # someone typing 我们, 可以 or 得一个 did not mishear a name or a term
-    if len(term) >= 2 and all(is_han(c) for c in term):
+    if 2 <= len(term) <= MAX_SOUNDS_LIKE_CHARACTERS and all(is_han(c) for c in term):
         found += _sounds_like(connection, facts, term)
     if LATIN_WORD.search(term):
         found += _misspelt(facts.latin_words, term)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.aliases import equivalents, parse_aliases
 from app.search import search
+from app.search import variants as variants_module
+from app.search.filters import corpus_facts
 from app.sounds import closeness, fold, sound_tokens, sounds_like
 from app.text import normalize
 
@@ -51,6 +53,24 @@ def test_a_name_finds_how_the_recogniser_wrote_it(connection):
 def test_a_company_name_finds_its_homophones(connection):
     result = search(connection, "智谱")
     assert result.total == 0 and {"智朴", "智普"} <= {v.text for v in result.variants}
+
+
+def test_a_remembered_sentence_is_not_looked_up_by_its_sound(connection, monkeypatch):
+    """A sentence from memory is no misheard name, and its sound phrase is the costliest match there is."""
+    looked_up = []
+    original = variants_module._sounds_like
+
+    def recorded(connection, facts, term):
+        looked_up.append(term)
+        return original(connection, facts, term)
+
+    monkeypatch.setattr(variants_module, "_sounds_like", recorded)
+    sentence = "智谱的模型在开源方面做得很好"
+    assert len(sentence) > variants_module.MAX_SOUNDS_LIKE_CHARACTERS
+    facts = corpus_facts(connection)
+    variants_module.variants(connection, facts, sentence)
+    found = variants_module.variants(connection, facts, "智谱")
+    assert looked_up == ["智谱"] and any(v.kind == "sounds_like" for v in found)
 
 
 def test_misspelt_english_is_found_by_similar_spelling(connection):
