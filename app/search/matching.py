@@ -61,15 +61,9 @@ def matching_ids_sql(query: Query) -> tuple[str, list[str]]:
     """A compound SELECT of the ids of segments satisfying every clause."""
     positive = [c for c in query.clauses if not c.negated]
     negative = [c for c in query.clauses if c.negated]
-    if not positive:
-        sql, params = "SELECT id FROM segment", []
-        for clause in negative:
-            piece, clause_params = clause_sql(clause)
-            sql += " EXCEPT " + piece
-            params.extend(clause_params)
-        return sql, params
     by_index: dict[str, list[Clause]] = {}
-    pieces, params = [], []
+    pieces: list[str] = [] if positive else ["SELECT id FROM segment"]  # only exclusions: from every segment
+    params: list[str] = []
     for clause in positive:
         table = _single_index(clause)
         if table is None:

@@ -57,11 +57,8 @@ class SegmentOwners:
         return ids[keep]
 
     def tally(self, ids: np.ndarray) -> Counter[tuple[str, str | None]]:
-        """Segments per (talk, speaker id or None) of the given ids (see `within`)."""
-        ids = ids[(ids >= 0) & (ids < len(self.talk_of))]
-        talk, speaker = self.talk_of[ids], self.speaker_of[ids]
-        keep = talk >= 0
-        keys = talk[keep] * len(self.speakers) + speaker[keep]
+        """Segments per (talk, speaker id or None) of ids that `within` returned."""
+        keys = self.talk_of[ids] * len(self.speakers) + self.speaker_of[ids]
         values, counts = np.unique(keys, return_counts=True)
         width = len(self.speakers)
         return Counter(
