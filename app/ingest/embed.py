@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from app import config
-from app.semantic import Encoder, progress_file, save_vectors, vectors_dir
+from app.semantic import Encoder, complete, progress_file, save_vectors, vectors_dir
 
 
 @dataclass
@@ -62,7 +62,7 @@ def embed(db_path: Path, encoder: Encoder, progress: Callable[[int, int], None] 
     build = build_id(db_path)
     target = vectors_dir(db_path, build)
     with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
-        if target.is_dir():  # every `serve` asks: answer without reading the texts
+        if complete(target):  # every `serve` asks: answer without reading the texts
             return EmbedReport(connection.execute("SELECT count(*) FROM segment").fetchone()[0], already_done=True)
         rows = connection.execute("SELECT id, text FROM segment ORDER BY id").fetchall()
     report = EmbedReport(segments=len(rows))
@@ -101,15 +101,22 @@ def _write_progress(db_path: Path, build: str, done: int, total: int) -> None:
 
 
 def _publish(db_path: Path, build: str, rows: list[tuple[int, str]], vectors: list[bytes]) -> None:
-    """Write ids.npy and vectors.npy privately, rename the folder into place, drop other builds' vectors."""
+    """Write the vectors privately, rename the folder into place, drop other builds' vectors.
+
+    A folder of the same build in an older format is moved aside first (a directory cannot be
+    renamed over a full one); meanwhile searches go on by words alone."""
     target = vectors_dir(db_path, build)
     private = target.with_name(f".{target.name}.{os.getpid()}")
     shutil.rmtree(private, ignore_errors=True)
     private.mkdir()
     matrix = np.frombuffer(b"".join(vectors), dtype=np.float16).reshape(len(rows), -1) if rows else np.zeros((0, 1))
     ids = np.array([row_id for row_id, _ in rows], dtype=np.int64)
-    save_vectors(private, ids, matrix)  # cached as float16, searched as float32
+    save_vectors(private, ids, matrix)  # cached as float16, stored as int8
+    stale = target.with_name(f".{target.name}.stale-{os.getpid()}")
+    if target.exists():
+        os.replace(target, stale)
     os.replace(private, target)
+    shutil.rmtree(stale, ignore_errors=True)
     progress_file(db_path, build).unlink(missing_ok=True)
     for old in db_path.parent.glob(f"{db_path.name}.vectors-*"):
         if old != target and old.is_dir():

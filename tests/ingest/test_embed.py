@@ -115,11 +115,42 @@ def test_a_large_build_finds_the_nearest_vectors_through_its_coarse_projection(t
     index = semantic.VectorIndex(
         np.load(tmp_path / "ids.npy"),
         np.load(tmp_path / "vectors.npy", mmap_mode="r"),
+        np.load(tmp_path / "scales.npy"),
         np.load(tmp_path / "basis.npy"),
         np.load(tmp_path / "coarse.npy", mmap_mode="r"),
     )
+    stored = (index.vectors.astype(np.float32) * index.scales[:, None]).astype(np.float32)
     for row in (0, 1234, 4999):
-        exact = [int(i) for i in ids[np.argsort(-(vectors @ vectors[row]))[:20]]]
+        exact = [int(i) for i in ids[np.argsort(-(stored @ vectors[row]))[:20]]]  # a scan of every stored row
         found = index.nearest(vectors[row], 20)
-        assert found[0][0] == ids[row] and found[0][1] == pytest.approx(1.0, abs=1e-5)
+        assert found[0][0] == ids[row] and found[0][1] == pytest.approx(1.0, abs=1e-3)
         assert len({i for i, _ in found} & set(exact)) >= 18  # the two steps keep nearly all of the exact top 20
+
+
+def test_vectors_stored_in_eight_bits_keep_similarities_and_order():
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((2_000, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    stored, scales = semantic.quantised(vectors)
+    assert stored.dtype == np.int8 and stored.nbytes == vectors.nbytes // 4
+    index = semantic.VectorIndex(np.arange(2_000), stored, scales)
+    query = vectors[7] + 0.5 * vectors[8]
+    query /= np.linalg.norm(query)
+    exact = vectors @ query
+    found = index.nearest(query, 10)
+    assert [i for i, _ in found[:2]] == [7, 8]
+    assert max(abs(score - exact[i]) for i, score in found) < 0.005
+    tenth = np.sort(exact)[-10]
+    assert all(exact[i] > tenth - 0.005 for i, _ in found)  # any change of order is between near ties
+
+
+def test_vectors_of_an_older_format_are_rewritten_from_the_cache(corpus):
+    folder, db = corpus
+    encoder = CharacterBag()
+    embed(db, encoder)
+    target = vectors_dir(db, build_id(db))
+    (target / "scales.npy").unlink()  # as a build embedded before vectors were stored in 8 bits
+    assert load_vectors(db, build_id(db)) is None  # never read as if it were int8
+    report = embed(db, encoder)
+    assert not report.already_done and report.encoded == 0  # the texts' vectors came from the cache
+    assert load_vectors(db, build_id(db)) is not None
