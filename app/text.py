@@ -7,22 +7,23 @@ Every index is built over it.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
-import jieba
-import jieba.posseg
+import numpy as np
 import opencc
 import rjieba
 
 from app import config
-
-jieba.setLogLevel(logging.WARNING)
+from app.lexicon import ORDINARY_WORD_FREQUENCY
 
 # Emoji and pictographs that the speech recogniser sprinkles into the text (🎼 😊 😡).
 # Invisible control and format characters go too: nobody can type them into a query.
@@ -121,22 +122,72 @@ def char_tokens(normalized: str) -> str:
 
 _jieba_lock = threading.Lock()
 _loaded_words: set[str] = set()
+_added_tags: dict[str, str] = {}  # the part of speech given with an added word ("nr" for names)
+_words_for_python_jieba: list[tuple[str, str | None]] = []  # added to rjieba, not yet to jieba
 
 
 def add_words(words: Iterable[str], tag: str | None = None) -> None:
-    """Teach jieba names and terms so they come out as one token (tag "nr" marks person names)."""
+    """Teach the tokenisers names and terms so they come out as one token (tag "nr" marks person names)."""
     with _jieba_lock:
         for word in words:
             word = normalize(word)
             if word and word not in _loaded_words:
-                jieba.add_word(word, freq=200000, tag=tag)
                 rjieba.add_word(word, 200000, tag)
                 _loaded_words.add(word)
+                _words_for_python_jieba.append((word, tag))
+                if tag:
+                    _added_tags[word] = tag
+
+
+def _python_jieba() -> ModuleType:
+    """jieba itself, loaded on first need and taught every added word.
+
+    Only ingest's part-of-speech tagging needs it: searching cuts with rjieba and reads word
+    frequencies from `jieba_dictionary`, which spares each server process jieba's 140 MB.
+    """
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    with _jieba_lock:
+        for word, tag in _words_for_python_jieba:
+            jieba.add_word(word, freq=200000, tag=tag)
+        _words_for_python_jieba.clear()
+    return jieba
 
 
 def is_added_word(word: str) -> bool:
     """Whether the word is one of ours (a speaker name, a domain term), not jieba's own."""
     return normalize(word) in _loaded_words
+
+
+@dataclass(frozen=True)
+class _Dictionary:
+    """jieba's dictionary file as sorted word hashes with each word's frequency and person-name tag."""
+
+    hashes: np.ndarray  # int64, sorted: hash() of each word (salted per process, which is all it is used in)
+    frequencies: np.ndarray  # int64
+    names: np.ndarray  # bool: tagged "nr"
+
+    def find(self, word: str) -> int | None:
+        key = hash(word)
+        at = int(np.searchsorted(self.hashes, key, side="right")) - 1  # of a word listed twice, the last line
+        return at if at >= 0 and self.hashes[at] == key else None
+
+
+@lru_cache(maxsize=1)
+def jieba_dictionary() -> _Dictionary:
+    """Read once per process (0.7 s), and by the server before its first request."""
+    spec = importlib.util.find_spec("jieba")
+    rows: list[list[str]] = []
+    if spec is not None and spec.origin is not None:
+        rows = [line.split() for line in Path(spec.origin).with_name("dict.txt").read_text("utf-8").splitlines()]
+    rows = [row for row in rows if len(row) >= 2]
+    hashes = np.array([hash(row[0]) for row in rows], dtype=np.int64)
+    order = np.argsort(hashes, kind="stable")
+    frequencies = np.array([int(row[1]) for row in rows], dtype=np.int64)
+    names = np.array([row[2:3] == ["nr"] for row in rows], dtype=bool)
+    return _Dictionary(hashes[order], frequencies[order], names[order])
 
 
 def common_word_frequency(word: str) -> int:
@@ -146,14 +197,28 @@ def common_word_frequency(word: str) -> int:
     """
     if is_added_word(word):
         return 0
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ.get(word, 0)
+    dictionary = jieba_dictionary()
+    at = dictionary.find(word)
+    return 0 if at is None else int(dictionary.frequencies[at])
+
+
+def is_ordinary_word(word: str) -> bool:
+    """Whether jieba's dictionary counts the word as an ordinary word (谢谢, 只能, 大概)."""
+    return common_word_frequency(word) >= ORDINARY_WORD_FREQUENCY
 
 
 def is_person_name_word(word: str) -> bool:
-    """Whether jieba's dictionary tags the word as a person's name (李娜), not a common word."""
-    jieba.dt.check_initialized()
-    return jieba.posseg.dt.word_tag_tab.get(word) == "nr"
+    """Whether the word is tagged as a person's name (李娜) by us or by jieba's dictionary."""
+    if word in _added_tags:
+        return _added_tags[word] == "nr"
+    dictionary = jieba_dictionary()
+    at = dictionary.find(word)
+    return at is not None and bool(dictionary.names[at])
+
+
+def tagged_words(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) by jieba's tagger: "nr" marks a person's name."""
+    return [(pair.word, pair.flag) for pair in _python_jieba().posseg.cut(text)]
 
 
 def word_list(path: Path) -> tuple[str, ...]:
@@ -219,7 +284,7 @@ def meaningful_words(normalized: str) -> list[str]:
     load_dictionary()
     stopwords = set(word_list(config.STOPWORDS_FILE))
     found: list[str] = []
-    for token in jieba.cut(normalized):
+    for token in rjieba.cut(normalized):
         token = token.strip()
         single_han = len(token) == 1 and not token.isascii()
         if token and not single_han and token not in stopwords and not _PUNCT_ONLY.match(token) and token not in found:

@@ -1,4 +1,22 @@
-from app.text import char_tokens, clean, normalize, normalize_with_offsets, words
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.text import (
+    add_words,
+    char_tokens,
+    clean,
+    common_word_frequency,
+    is_added_word,
+    is_ordinary_word,
+    is_person_name_word,
+    normalize,
+    normalize_with_offsets,
+    words,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_normalize_folds_width_case_and_spaces():
@@ -28,3 +46,39 @@ def test_char_tokens_keep_spaces_as_tokens():
 def test_jieba_words_use_the_domain_dictionary():
     tokens = words(normalize("具身智能和多模态大模型"))
     assert "具身智能" in tokens and "多模态" in tokens and "大模型" in tokens
+
+
+def test_dictionary_frequencies_and_name_tags_are_jiebas_own():
+    import jieba
+    import jieba.posseg
+
+    jieba.initialize()
+    sample = ["谢谢", "只能", "大概", "李娜", "韩寒", "智能", "周伯文", "不存在的词语", *list(jieba.dt.FREQ)[::997]]
+    for word in (w for w in sample if not is_added_word(w)):  # other tests may have taught jieba a name
+        assert common_word_frequency(word) == jieba.dt.FREQ.get(word, 0), word
+        assert is_person_name_word(word) == (jieba.posseg.dt.word_tag_tab.get(word) == "nr"), word
+    assert is_ordinary_word("只能") and not is_ordinary_word("周伯文")
+
+
+def test_an_added_name_counts_as_a_name_and_not_as_an_ordinary_word():
+    add_words(["测试名字甲"], tag="nr")
+    assert is_person_name_word("测试名字甲") and common_word_frequency("测试名字甲") == 0
+
+
+def test_serving_pages_and_searches_never_loads_jieba_itself(bundled_db):
+    """A server process cuts with rjieba and reads frequencies from jieba's file: jieba's own
+    dictionary would cost each worker 140 MB."""
+    script = f"""
+import sys
+from fastapi.testclient import TestClient
+from app.db import Database
+from app.web.app import create_app
+client = TestClient(create_app(Database({str(bundled_db)!r})))
+for path in ["/search?q=大模型会不会取代程序员", "/search?q=scaling+law", "/search?q=智谱", "/explore?q=开源,闭源",
+             "/speakers/%E4%B9%94%E5%AE%87", "/speakers"]:
+    assert client.get(path).status_code == 200, path
+print("jieba" in sys.modules)
+"""
+    env = {**os.environ, "KB_ENCODER": "none"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+    assert out.stdout.strip().splitlines()[-1] == "False"

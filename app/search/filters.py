@@ -23,7 +23,7 @@ from app.search.answers import AnswerCache
 from app.search.tally import SegmentOwners
 from app.semantic import VectorIndex
 from app.sounds import sounds_like
-from app.text import add_words, normalize
+from app.text import add_words, jieba_dictionary, normalize
 
 T = TypeVar("T")
 COMMON_WORD_SHARE = 0.05  # a word in more segments than this share tells little of which passage is meant
@@ -120,7 +120,7 @@ class CorpusFacts:
 
     def warm(self) -> None:
         """Build what is made on first need (suggestions for a query that finds nothing) right now."""
-        _ = self._words_by_character, self.latin_words
+        _ = self._words_by_character, self.latin_words, jieba_dictionary()
 
     def said(self, form: str) -> int:
         """Segments holding a word, or at most those of a phrase's rarest word; 0 when never said."""

@@ -16,11 +16,11 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
 from app.aliases import equivalents
-from app.lexicon import ORDINARY_WORD_FREQUENCY, is_han
+from app.lexicon import is_han
 from app.people import split_name
 from app.search.filters import CorpusFacts
 from app.sounds import closeness, find_sounds, sound_phrases, sound_string
-from app.text import common_word_frequency, normalize
+from app.text import is_ordinary_word, normalize
 
 MAX_SOUND_CANDIDATES = 1000  # segments scanned to discover how a sound was written
 MAX_HEARD_FORMS = 8
@@ -46,7 +46,7 @@ class Variant:
 def variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Variant]:
     """The best variants of one normalised query term, aliases first."""
     found = [Variant(form, "alias", term, 0.95) for form in equivalents(term)]
-    if _ordinary_word(term) or term[0] in FUNCTION_CHARACTERS or term[-1] in FUNCTION_CHARACTERS:
+    if is_ordinary_word(term) or term[0] in FUNCTION_CHARACTERS or term[-1] in FUNCTION_CHARACTERS:
         return found  # someone typing 我们, 可以 or 得一个 did not mishear a name or a term
     if 2 <= len(term) <= MAX_SOUNDS_LIKE_CHARACTERS and all(is_han(c) for c in term):
         found += _sounds_like(connection, facts, term)
@@ -102,7 +102,7 @@ def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[
     candidates = [
         Variant(form, "sounds_like", term, round(weights[form], 3), where)
         for form in heard
-        if form != term and not _ordinary_word(form) and not _phrase_boundary(term, form)
+        if form != term and not is_ordinary_word(form) and not _phrase_boundary(term, form)
     ]
     candidates.sort(key=lambda v: (-v.score, heard[v.text]))
     return candidates[:MAX_HEARD_FORMS]
@@ -111,11 +111,6 @@ def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[
 def _phrase_boundary(term: str, heard: str) -> bool:
     ends = ((heard[0], term[0]), (heard[-1], term[-1]))
     return any(h in FUNCTION_CHARACTERS and h != t for h, t in ends)
-
-
-def _ordinary_word(word: str) -> bool:
-    """A common word such as 只能 sounds like 智能 but is no mishearing of it."""
-    return common_word_frequency(word) >= ORDINARY_WORD_FREQUENCY
 
 
 def _misspelt(vocabulary: list[str], term: str) -> list[Variant]:

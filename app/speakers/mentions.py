@@ -16,10 +16,10 @@ from functools import cache
 
 from rapidfuzz.fuzz import ratio
 
-from app.lexicon import HAN_CHARACTER, ORDINARY_WORD_FREQUENCY, PERSON_TITLES
+from app.lexicon import HAN_CHARACTER, PERSON_TITLES
 from app.people import looks_like_person, normalize_name, split_name
 from app.sounds import fold, syllable
-from app.text import common_word_frequency, is_person_name_word
+from app.text import is_ordinary_word, is_person_name_word
 
 # 总 is a title in 张总 but starts a word in 总是, 总体, 总结 …
 _NOT_AFTER_总 = frozenset("是体结共之理统而的")
@@ -238,7 +238,7 @@ def _after_title(text: str, position: int) -> int:
 @cache
 def _is_ordinary_word(word: str) -> bool:
     """Whether jieba's dictionary knows word as a common word (大概, 智能), not as a person's name (李娜)."""
-    return common_word_frequency(word) >= ORDINARY_WORD_FREQUENCY and not is_person_name_word(word)
+    return is_ordinary_word(word) and not is_person_name_word(word)
 
 
 def learn_names(text: str) -> dict[str, list[NameForm]]:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba.posseg
-
-from app.lexicon import HAN, OFFICE_TITLES, ORDINARY_WORD_FREQUENCY, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
+from app.lexicon import HAN, OFFICE_TITLES, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
 from app.people import looks_like_person
 from app.sounds import sounds_like
-from app.text import common_word_frequency, is_person_name_word
+from app.text import is_ordinary_word, is_person_name_word, tagged_words
 
 INVITATION = re.compile(r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给)")
 # 为大家介绍/带来…: an invitation, but also said of a video or a product.
@@ -150,7 +148,7 @@ def _plausible_name(word: str, title: str | None = None) -> bool:
     listed = looks_like_person(word)
     if not listed and not (title in FORMAL_TITLES and re.fullmatch(f"[{HAN}]{{3}}", word)):
         return False
-    return common_word_frequency(word) < ORDINARY_WORD_FREQUENCY or is_person_name_word(word)  # 李明, 韩寒
+    return not is_ordinary_word(word) or is_person_name_word(word)  # 李明, 韩寒
 
 
 def _name_candidates(text: str) -> list[tuple[int, str, int]]:
@@ -160,7 +158,7 @@ def _name_candidates(text: str) -> list[tuple[int, str, int]]:
     boundaries (not 高级副 in 高级副总裁); 1: only jieba's person-name tag.
     """
     tagged, position, bounds = [], 0, {0}
-    for word, flag in jieba.posseg.cut(text):
+    for word, flag in tagged_words(text):
         if flag == "nr" and _plausible_name(word):
             tagged.append((position, word))
         position += len(word)
