@@ -140,8 +140,7 @@ class _Scope:
             found = parse_ids(connection.exec_driver_sql(sql, arguments).scalar())
             allowed = facts.owners.within(found, self.restriction.talks, self.restriction.speakers)
             step = max(1, -(-len(allowed) // RANK_SAMPLE))
-            sample = tuple(allowed[allowed % step == 0].tolist()) if step > 1 else ()
-            return _Matches(facts.owners.tally(allowed), _Sample(step, sample))
+            return _Matches(facts.owners.tally(allowed), _Sample(step, allowed[allowed % step == 0]))
 
         return facts.remembered(("matches", sql, arguments, repr(self.restriction)), read)
 
@@ -149,7 +148,10 @@ class _Scope:
 @dataclass(frozen=True)
 class _Sample:
     step: int
-    ids: tuple[int, ...]  # the matching ids divisible by step (none when step is 1)
+    ids: np.ndarray  # the matching ids divisible by step: all of them when step is 1
+
+    def json(self) -> str:
+        return json.dumps(self.ids.tolist())
 
 
 @dataclass(frozen=True)
@@ -177,11 +179,12 @@ def _ranked_ids(
     `coverage` sums the weights of the `coverage_words` a segment holds.
     """
     where, where_params = scope.where()
+    sample = scope.ranking_sample(connection)
     joins, rank, rank_params, ranked, scored, step = "", "0", [], "1", "", 1
     if where or coverage_words or sort == "programme":
         joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
     if rank_words and sort == "relevance":
-        step = scope.ranking_sample(connection).step
+        step = sample.step
         ranked = f"(m.id % {step} = 0)"
         scored = (
             ", scored(id, rank) AS MATERIALIZED (SELECT rowid, bm25(segment_words) FROM segment_words "
@@ -193,13 +196,13 @@ def _ranked_ids(
     coverage_params = [value for word, weight in coverage_words.items() for value in (weight, word)]
     order = "t.position, s.number" if sort == "programme" else f"{ranked} DESC, coverage DESC, bm25 DESC, m.id"
 
-    def rows(sample: bool) -> list[tuple[int, float, float]]:
+    def rows(sampled: bool) -> list[tuple[int, float, float]]:
         # The sampled segments come first, so a page among them needs only them: a few thousand rows
         # sorted rather than every match of a common word.
         # The sample's ids were read when the tier was counted: the match need not run again.
         matched, matched_params = (
-            ("SELECT value FROM json_each(?)", [json.dumps(scope.ranking_sample(connection).ids)])
-            if sample
+            ("SELECT value FROM json_each(?)", [sample.json()])
+            if sampled
             else (f"SELECT id FROM ({scope.ids_sql})", scope.ids_params)
         )
         sql = (
@@ -211,11 +214,13 @@ def _ranked_ids(
         return [tuple(row) for row in connection.exec_driver_sql(sql, params)]
 
     def compute() -> list[tuple[int, float, float]]:
+        if sample.step == 1:  # a tier small enough to have been read whole
+            return rows(sampled=True)
         if step > 1:
-            page = rows(sample=True)
+            page = rows(sampled=True)
             if len(page) == limit:
                 return page
-        return rows(sample=False)
+        return rows(sampled=False)
 
     key = ("ranked", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), sort, limit, offset)
     return corpus_facts(connection).remembered((*key, tuple(rank_words), tuple(coverage_words.items())), compute)
@@ -802,9 +807,12 @@ def _add_related(
     common = [w for w in related_words if facts.common(w)]
     union = " UNION ALL ".join(term_sql(t)[0] for t in rare)
     held = "".join(" + (instr(lower(s.text), ?) > 0)" for _ in common)
+    # A segment with too few rare words to reach `needed` even holding every common one is dropped
+    # before its text is read.
+    rare_needed = needed - len(common)
     tier = _Tier(
         "related",
-        f"SELECT c.id AS id FROM (SELECT id, count(*) AS n FROM ({union}) GROUP BY id) c "
+        f"SELECT c.id AS id FROM (SELECT id, count(*) AS n FROM ({union}) GROUP BY id HAVING n >= {rare_needed}) c "
         f"JOIN segment s ON s.id = c.id WHERE c.n{held} >= {needed}",
         [*(term_sql(t)[1] for t in rare), *common],
         tuple(related_words),
