@@ -6,10 +6,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
+# Every lookup here is of one character, which pypinyin's phrase dictionary never changes: not
+# loading it spares each process 46 MB.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+
+from pypinyin import Style, lazy_pinyin, pinyin  # noqa: E402 (after the setting it reads)
 
 from app.lexicon import is_han
 
