@@ -36,7 +36,7 @@ from app.search.filters import CorpusFacts, Restriction, corpus_facts, restrict
 from app.search.highlight import mark
 from app.search.matching import clause_sql, fts_phrase, matching_ids_sql, negations_sql, term_sql
 from app.search.query import Clause, Query, Term, parse_query
-from app.search.tally import parse_ids
+from app.search.tally import Tally, parse_ids
 from app.search.variants import Variant, variants
 from app.text import meaningful_words, normalize, words
 
@@ -123,8 +123,8 @@ class _Scope:
     def where(self) -> tuple[str, list[str]]:
         return self.restriction.where()
 
-    def counts(self, connection: Connection) -> Counter[tuple[str, str | None]]:
-        """Matching segments per (talk, attributed speaker): totals and facets in one query (tally.py)."""
+    def counts(self, connection: Connection) -> Tally:
+        """Matching segments per talk and per attributed speaker: totals and facets (tally.py)."""
         return self._matches(connection).counts
 
     def ranking_sample(self, connection: Connection) -> _Sample:
@@ -156,7 +156,7 @@ class _Sample:
 
 @dataclass(frozen=True)
 class _Matches:
-    counts: Counter[tuple[str, str | None]]
+    counts: Tally
     sample: _Sample
 
 
@@ -312,19 +312,20 @@ def _hit(
     )
 
 
-def _facets(facts: CorpusFacts, counts: Counter[tuple[str, str | None]]) -> dict[str, list[Facet]]:
+def _facets(facts: CorpusFacts, counts: Tally) -> dict[str, list[Facet]]:
     """Counts of the current matches by event, forum, kind, attributed speaker and talk."""
     by: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name in FACETS}
-    for (talk_id, speaker_id), count in counts.items():
+    for talk_id, count in counts.talks():
         talk = facts.talks[talk_id]
         if talk.event:
             by["event"][(talk.event, talk.event)] += count
         if talk.forum:
             by["forum"][(talk.forum, talk.forum)] += count
         by["kind"][(talk.kind, TALK_KINDS.get(talk.kind, talk.kind))] += count
+        by["talk"][(talk_id, talk.title)] += count
+    for speaker_id, count in counts.speakers():
         if speaker_id in facts.speakers:
             by["speaker"][(speaker_id, facts.speakers[speaker_id][0])] += count
-        by["talk"][(talk_id, talk.title)] += count
     return {
         name: [Facet(value, label, count) for (value, label), count in counter.most_common(12)]
         for name, counter in by.items()
@@ -443,7 +444,7 @@ def _counted(connection: Connection, facts: CorpusFacts, query: Query) -> tuple[
     counts = exact.counts(connection)
     facet_key = ("facets", exact.ids_sql, tuple(exact.ids_params), repr(restriction))
     facets = facts.remembered(facet_key, lambda: _facets(facts, counts))
-    return _literal_result(facts, query, restriction, sum(counts.values()), facets=facets), exact
+    return _literal_result(facts, query, restriction, counts.total, facets=facets), exact
 
 
 def _literal_result(
@@ -683,7 +684,7 @@ def _append_tier(
     and after the tiers already appended.
     """
     scope = _tier_scope(result.query, exact, tier)
-    size = sum(scope.counts(connection).values())
+    size = scope.counts(connection).total
     before = result.total + (result.approximate_total or 0) + result.related_total
     request = replace(
         page,
@@ -722,11 +723,11 @@ def _variant_tier(connection: Connection, facts: CorpusFacts, query: Query) -> t
 
 @dataclass
 class Mentions:
-    """Where a query is said: matching segments per (talk, attributed speaker), literal and by variants."""
+    """Where a query is said: matching segments per talk and speaker, literal and by variants."""
 
     query: Query
-    literal: Counter[tuple[str, str | None]]
-    variants: Counter[tuple[str, str | None]]
+    literal: Tally | None  # None: nothing to look for
+    variants: Tally | None  # None: no variant
     heard: list[str]  # the variant forms counted
 
 
@@ -735,13 +736,13 @@ def mentions(connection: Connection, raw_query: str, filters: dict[str, str] | N
     query = parse_query(raw_query)
     query.filters.update({k: v for k, v in (filters or {}).items() if v})
     if not query.has_positive_terms:
-        return Mentions(query, Counter(), Counter(), [])
+        return Mentions(query, None, None, [])
     facts = corpus_facts(connection)
     ids_sql, params = matching_ids_sql(query)
     exact = _Scope(ids_sql, params, restrict(facts, query.filters))
     tier, found = _variant_tier(connection, facts, query)
     if tier is None:
-        return Mentions(query, exact.counts(connection), Counter(), [])
+        return Mentions(query, exact.counts(connection), None, [])
     return Mentions(
         query, exact.counts(connection), _tier_scope(query, exact, tier).counts(connection), [v.text for v in found]
     )

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from app.search.engine import mentions
 from app.search.filters import corpus_facts
+from app.search.tally import Tally
 
 Grouping = Literal["event", "forum", "talk", "speaker"]
 MAX_QUERIES = 5  # queries charted side by side
@@ -79,7 +80,8 @@ def explore(connection: Connection, raw: str, by: Grouping = "forum") -> Explora
         if not found.query.has_positive_terms:
             result.notes.append(f"“{query}” has no term to look for (only exclusions or filters).")
             continue
-        series = Series(query, sum(found.literal.values()), sum(found.variants.values()), found.heard)
+        literal, variants = found.literal, found.variants
+        series = Series(query, literal.total if literal else 0, variants.total if variants else 0, found.heard)
         result.series.append(series)
         per_query.append((_grouped(connection, found.literal, by), _grouped(connection, found.variants, by)))
     keys = {key for literal, variants in per_query for key in (*literal, *variants)}
@@ -105,13 +107,18 @@ def explore(connection: Connection, raw: str, by: Grouping = "forum") -> Explora
     return result
 
 
-def _grouped(connection: Connection, counts: Counter[tuple[str, str | None]], by: Grouping) -> Counter[str]:
+def _grouped(connection: Connection, counts: Tally | None, by: Grouping) -> Counter[str]:
     facts = corpus_facts(connection)
     grouped: Counter[str] = Counter()
-    for (talk_id, speaker_id), count in counts.items():
+    if counts is None:
+        return grouped
+    if by == "speaker":
+        grouped.update({speaker_id: n for speaker_id, n in counts.speakers() if speaker_id in facts.speakers})
+        return grouped
+    for talk_id, count in counts.talks():
         talk = facts.talks[talk_id]
-        key = {"event": talk.event, "forum": talk.forum, "talk": talk_id, "speaker": speaker_id}[by]
-        if key and (by != "speaker" or speaker_id in facts.speakers):
+        key = {"event": talk.event, "forum": talk.forum, "talk": talk_id}[by]
+        if key:
             grouped[key] += count
     return grouped
 
