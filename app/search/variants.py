@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
+from app import config
 from app.aliases import equivalents
 from app.lexicon import is_han
 from app.people import split_name
 from app.search.filters import CorpusFacts
 from app.sounds import closeness, find_sounds, sound_phrases, sound_string
-from app.text import is_ordinary_word, normalize
+from app.text import is_ordinary_word, normalize, word_list, words
 
 # Segments scanned to learn how a sound was written: of the 364 words of the judged queries, 15
 # (common words: 一个, 模型) sound in more segments of the bundled data.
@@ -50,7 +51,7 @@ def variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Vari
     found = [Variant(form, "alias", term, 0.95) for form in equivalents(term)]
     if is_ordinary_word(term) or term[0] in FUNCTION_CHARACTERS or term[-1] in FUNCTION_CHARACTERS:
         return found  # someone typing 我们, 可以 or 得一个 did not mishear a name or a term
-    if 2 <= len(term) <= MAX_SOUNDS_LIKE_CHARACTERS and all(is_han(c) for c in term):
+    if 2 <= len(term) <= MAX_SOUNDS_LIKE_CHARACTERS and all(is_han(c) for c in term) and not _sentence(term):
         found += _sounds_like(connection, facts, term)
     if LATIN_WORD.search(term):
         found += _misspelt(facts.latin_words, term)
@@ -59,6 +60,14 @@ def variants(connection: Connection, facts: CorpusFacts, term: str) -> list[Vari
         if variant.text != term and variant.text not in unique:
             unique[variant.text] = variant
     return list(unique.values())
+
+
+def _sentence(term: str) -> bool:
+    """Words joined by a question or function word (各个和集中有什么区别, 觉得这个): what someone
+    remembers saying, not a name or a term a recogniser misheard."""
+    cut = words(term)
+    stopwords = set(word_list(config.STOPWORDS_FILE))
+    return len(cut) > 1 and any(word in stopwords for word in cut)
 
 
 def spoken_forms(term: str, is_speaker: bool) -> list[tuple[str, float]]:

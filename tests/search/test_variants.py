@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.aliases import equivalents, parse_aliases
 from app.search import search
 from app.search import variants as variants_module
@@ -55,9 +57,10 @@ def test_a_company_name_finds_its_homophones(connection):
     assert result.total == 0 and {"智朴", "智普"} <= {v.text for v in result.variants}
 
 
-def test_a_remembered_sentence_is_not_looked_up_by_its_sound(connection, monkeypatch):
-    """A sentence from memory is no misheard name, and its sound phrase is the costliest match there is."""
-    looked_up = []
+@pytest.fixture()
+def sound_lookups(monkeypatch) -> list[str]:
+    """The terms looked up by their sound, in order."""
+    looked_up: list[str] = []
     original = variants_module._sounds_like
 
     def recorded(connection, facts, term):
@@ -65,12 +68,26 @@ def test_a_remembered_sentence_is_not_looked_up_by_its_sound(connection, monkeyp
         return original(connection, facts, term)
 
     monkeypatch.setattr(variants_module, "_sounds_like", recorded)
+    return looked_up
+
+
+def test_a_remembered_sentence_is_not_looked_up_by_its_sound(connection, sound_lookups):
+    """A sentence from memory is no misheard name, and its sound phrase is the costliest match there is."""
     sentence = "智谱的模型在开源方面做得很好"
     assert len(sentence) > variants_module.MAX_SOUNDS_LIKE_CHARACTERS
     facts = corpus_facts(connection)
     variants_module.variants(connection, facts, sentence)
     found = variants_module.variants(connection, facts, "杨植麟")
-    assert looked_up == ["杨植麟"] and any(v.kind == "sounds_like" for v in found)
+    assert sound_lookups == ["杨植麟"] and any(v.kind == "sounds_like" for v in found)
+
+
+def test_a_question_typed_whole_is_not_searched_for_misheard_forms(connection, sound_lookups):
+    facts = corpus_facts(connection)
+    for question in ("开源和闭源有什么区别", "觉得这个"):  # short enough, but joined by 和, 有, 什么, 这个
+        assert len(question) <= variants_module.MAX_SOUNDS_LIKE_CHARACTERS
+        variants_module.variants(connection, facts, question)
+    variants_module.variants(connection, facts, "人类反馈强化学校")  # a misheard term of four words
+    assert sound_lookups == ["人类反馈强化学校"]
 
 
 def test_misspelt_english_is_found_by_similar_spelling(connection):
