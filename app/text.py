@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -177,17 +178,26 @@ class _Dictionary:
 
 @lru_cache(maxsize=1)
 def jieba_dictionary() -> _Dictionary:
-    """Read once per process (0.7 s), and by the server before its first request."""
+    """Read once per process (a quarter of a second), and by the server before its first request.
+
+    Read line by line into typed arrays: a list of the file's 349,000 split lines would leave the
+    process 19 MB larger after it was freed."""
     spec = importlib.util.find_spec("jieba")
-    rows: list[list[str]] = []
+    hashes, frequencies, names = array("q"), array("q"), array("b")
     if spec is not None and spec.origin is not None:
-        rows = [line.split() for line in Path(spec.origin).with_name("dict.txt").read_text("utf-8").splitlines()]
-    rows = [row for row in rows if len(row) >= 2]
-    hashes = np.array([hash(row[0]) for row in rows], dtype=np.int64)
-    order = np.argsort(hashes, kind="stable")
-    frequencies = np.array([int(row[1]) for row in rows], dtype=np.int64)
-    names = np.array([row[2:3] == ["nr"] for row in rows], dtype=bool)
-    return _Dictionary(hashes[order], frequencies[order], names[order])
+        with open(Path(spec.origin).with_name("dict.txt"), encoding="utf-8") as dictionary:
+            for line in dictionary:
+                fields = line.split()
+                if len(fields) >= 2:
+                    hashes.append(hash(fields[0]))
+                    frequencies.append(int(fields[1]))
+                    names.append(fields[2:3] == ["nr"])
+    order = np.argsort(np.frombuffer(hashes, dtype=np.int64), kind="stable")
+    return _Dictionary(
+        np.frombuffer(hashes, dtype=np.int64)[order],
+        np.frombuffer(frequencies, dtype=np.int64)[order],
+        np.frombuffer(names, dtype=np.int8)[order].astype(bool),
+    )
 
 
 def common_word_frequency(word: str) -> int:
