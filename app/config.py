@@ -110,7 +110,10 @@ MAX_PARAGRAPH_CHARS = _int("KB_MAX_PARAGRAPH_CHARS", 10_000, "longest paragraph 
 
 # Meaning-based search
 ENCODER = _setting("KB_ENCODER", "e5", "sentence encoder for meaning-based search: e5 (multilingual-e5-small) or none")
-EMBED_THREADS = _int("KB_EMBED_THREADS", 0, "threads the encoder uses (0: one per core)")
+EMBED_THREADS = _int("KB_EMBED_THREADS", 0, "threads the encoder uses for `python -m app embed` (0: one per core)")
+QUERY_THREADS = _int(
+    "KB_QUERY_THREADS", 1, "threads the encoder uses for a search query (more cost CPU without shortening one)"
+)
 EMBED_BATCH = _int("KB_EMBED_BATCH", 32, "segments encoded at a time by `python -m app embed`")
 
 # Who speaks
