@@ -128,6 +128,14 @@ def test_pagination_is_consistent(connection):
     assert not {(h.talk_id, h.segment) for h in first.hits} & {(h.talk_id, h.segment) for h in second.hits}
 
 
+def test_pages_of_ranked_tiers_follow_one_order(connection):
+    query = "开源模型需要的数据和算力"  # said nowhere literally: every hit comes from the ranked tiers
+    whole = search(connection, query, limit=120)
+    assert whole.total == 0 and len(whole.hits) == 120
+    paged = [hit for offset in range(0, 120, 15) for hit in search(connection, query, limit=15, offset=offset).hits]
+    assert [(h.talk_id, h.segment) for h in paged] == [(h.talk_id, h.segment) for h in whole.hits]
+
+
 def test_empty_query_returns_nothing(connection):
     assert search(connection, "   ").total == 0
 
