@@ -127,15 +127,14 @@ class VectorIndex:
             scores = self._similarities(candidates, query)
         else:
             candidates = np.arange(len(self.ids))
-            scores = np.concatenate(
-                [self._similarities(candidates[s : s + SCAN_ROWS], query) for s in range(0, len(candidates), SCAN_ROWS)]
-            )
+            chunks = (slice(start, start + SCAN_ROWS) for start in range(0, len(self.ids), SCAN_ROWS))
+            scores = np.concatenate([self._similarities(rows, query) for rows in chunks])
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(int(self.ids[candidates[i]]), float(scores[i])) for i in top]
 
-    def _similarities(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+    def _similarities(self, rows: np.ndarray | slice, query: np.ndarray) -> np.ndarray:
         return (self.vectors[rows].astype(np.float32) @ query) * self.scales[rows]
 
 

@@ -170,7 +170,15 @@ class _Dictionary:
     frequencies: np.ndarray  # int64
     names: np.ndarray  # bool: tagged "nr"
 
-    def find(self, word: str) -> int | None:
+    def frequency(self, word: str) -> int:
+        at = self._find(word)
+        return 0 if at is None else int(self.frequencies[at])
+
+    def is_name(self, word: str) -> bool:
+        at = self._find(word)
+        return at is not None and bool(self.names[at])
+
+    def _find(self, word: str) -> int | None:
         key = hash(word)
         at = int(np.searchsorted(self.hashes, key, side="right")) - 1  # of a word listed twice, the last line
         return at if at >= 0 and self.hashes[at] == key else None
@@ -205,11 +213,7 @@ def common_word_frequency(word: str) -> int:
 
     Tells ordinary words (谢谢, 只能) from names and misheard forms, which jieba barely knows.
     """
-    if is_added_word(word):
-        return 0
-    dictionary = jieba_dictionary()
-    at = dictionary.find(word)
-    return 0 if at is None else int(dictionary.frequencies[at])
+    return 0 if is_added_word(word) else jieba_dictionary().frequency(word)
 
 
 def is_ordinary_word(word: str) -> bool:
@@ -221,9 +225,7 @@ def is_person_name_word(word: str) -> bool:
     """Whether the word is tagged as a person's name (李娜) by us or by jieba's dictionary."""
     if word in _added_tags:
         return _added_tags[word] == "nr"
-    dictionary = jieba_dictionary()
-    at = dictionary.find(word)
-    return at is not None and bool(dictionary.names[at])
+    return jieba_dictionary().is_name(word)
 
 
 def tagged_words(text: str) -> list[tuple[str, str]]:
