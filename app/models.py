@@ -41,6 +41,15 @@ class Talk(SQLModel, table=True):
     segment_count: int = 0
     char_count: int = 0
     slide_count: int = 0
+    word_cut: int | None = Field(default=None, foreign_key="wordcut.id")  # the names its words were cut with
+
+
+class WordCut(SQLModel, table=True):
+    """The names an ingest taught the word index's cutter: its talks' segments are cut again with them
+    to be deleted from that index, which stores no text (see text.IndexCutter)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    names: str  # one per line
 
 
 class Speaker(SQLModel, table=True):
@@ -67,7 +76,7 @@ class Segment(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("talk_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)  # rowid of the full-text indexes
-    talk_id: str = Field(foreign_key="talk.id", index=True)
+    talk_id: str = Field(foreign_key="talk.id")  # looked up through the (talk_id, number) index
     number: int  # 1..n within the talk
     text: str  # display text, recognition noise removed
     speaker_id: str | None = Field(default=None, foreign_key="speaker.id", index=True)

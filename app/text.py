@@ -36,6 +36,8 @@ _SPACES = re.compile(r"\s+")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Stands for a space in the character index, so "a b" and "ab" stay different.
 SPACE_TOKEN = "\u2581"
+# How often jieba takes an added name or term to be said: high, so it is cut as one word.
+ADDED_WORD_FREQUENCY = 200000
 
 
 def clean(paragraph: str) -> str:
@@ -133,7 +135,7 @@ def add_words(words: Iterable[str], tag: str | None = None) -> None:
         for word in words:
             word = normalize(word)
             if word and word not in _loaded_words:
-                rjieba.add_word(word, 200000, tag)
+                rjieba.add_word(word, ADDED_WORD_FREQUENCY, tag)
                 _loaded_words.add(word)
                 _words_for_python_jieba.append((word, tag))
                 if tag:
@@ -262,11 +264,41 @@ def words(normalized: str) -> list[str]:
     return [token for token in word_runs(normalized) if token]
 
 
-def word_runs(normalized: str) -> list[str | None]:
-    """Like `words`, with None where punctuation separates two runs of words (spaces do not)."""
+class IndexCutter:
+    """jieba-rs with a dictionary of its own: jieba's, our domain words and the given names, nothing else.
+
+    The word index stores no text (it would double its size), so deleting a segment from it means
+    cutting the segment again into exactly the tokens it was indexed with. The process-wide
+    tokeniser cannot promise that: it learns every speaker name a server or an earlier ingest met.
+    A cutter built from the names stored with the talks cuts the same way at every ingest.
+    """
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names = tuple(sorted({normalize(name) for name in names} - {""}))
+        self._jieba = rjieba.Jieba()
+        for word in {normalize(entry) for entry in _dictionary_entries()} | set(self.names):
+            if word:
+                self._jieba.add_word(word, ADDED_WORD_FREQUENCY, None)
+
+    def cut_for_search(self, normalized: str) -> list[str]:
+        return self._jieba.cut_for_search(normalized)
+
+
+def plain_words(normalized: str) -> list[str]:
+    """jieba's plain cut: every word once, 大模型 without the 模型 that search mode adds."""
     load_dictionary()
+    return rjieba.cut(normalized)
+
+
+def word_runs(normalized: str, cutter: IndexCutter | None = None) -> list[str | None]:
+    """Like `words`, with None where punctuation separates two runs of words (spaces do not).
+
+    Cut by the process-wide tokeniser, or by `cutter` for the word index (see IndexCutter).
+    """
+    if cutter is None:
+        load_dictionary()
     runs: list[str | None] = []
-    for token in rjieba.cut_for_search(normalized):
+    for token in (cutter or rjieba).cut_for_search(normalized):
         word = _word(token)
         if word:
             runs.append(word)

@@ -19,7 +19,7 @@ from math import log
 from pathlib import Path
 
 from app.ingest import ingest
-from app.text import normalize
+from app.text import normalize, words
 from bench.common import BUNDLED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,9 +52,8 @@ def ours(connection: sqlite3.Connection) -> dict[str, list[tuple[str, ...]]]:
 def tf_idf(connection: sqlite3.Connection) -> dict[str, list[tuple[str, ...]]]:
     """The baseline: jieba words of two characters or more, count × log(talks / talks saying it)."""
     counts: dict[str, Counter[str]] = {}
-    rows = connection.execute("SELECT s.talk_id, w.tokens FROM segment s JOIN segment_words w ON w.rowid = s.id")
-    for talk_id, tokens in rows:
-        counts.setdefault(talk_id, Counter()).update(t for t in tokens.split() if len(t) >= 2)
+    for talk_id, text in connection.execute("SELECT talk_id, text FROM segment"):
+        counts.setdefault(talk_id, Counter()).update(t for t in words(normalize(text)) if len(t) >= 2)
     talks_saying = Counter(term for c in counts.values() for term in c)
     found = {}
     for talk_id, c in counts.items():

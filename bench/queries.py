@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-from app.text import normalize
+from app.text import normalize, words
 
 Query = tuple[str, str, dict[str, str]]  # (kind, query, filters)
 
@@ -69,7 +69,7 @@ def _corpus(db: Path, rng: random.Random) -> Corpus:
         ids = sorted(rng.sample(range(1, count + 1), min(SAMPLED_SEGMENTS, count)))
         marks = ",".join("?" * len(ids))
         rows = connection.execute(
-            f"SELECT s.text, w.tokens FROM segment s JOIN segment_words w ON w.rowid = s.id WHERE s.id IN ({marks})",
+            f"SELECT text FROM segment WHERE id IN ({marks})",
             ids,
         ).fetchall()
         frequencies = Counter(dict(connection.execute("SELECT token, segments FROM wordstat")))
@@ -77,8 +77,8 @@ def _corpus(db: Path, rng: random.Random) -> Corpus:
             "SELECT coalesce(t.event, ''), coalesce(t.forum, ''), coalesce(sp.name, '') FROM talk t "
             "LEFT JOIN talkspeaker ts ON ts.talk_id = t.id LEFT JOIN speaker sp ON sp.id = ts.speaker_id"
         ).fetchall()
-    texts = [normalize(text) for text, _ in rows]
-    tokens = [(tokens or "").split() for _, tokens in rows]
+    texts = [normalize(text) for (text,) in rows]
+    tokens = [words(text) for text in texts]
     return texts, tokens, frequencies, metadata
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,17 @@ from app.web.app import create_app
 PROJECT = Path(__file__).resolve().parent.parent
 BUNDLED = PROJECT / "data" / "transcripts"
 TEST_DATA = PROJECT / "tests" / "data"  # hand labels and broken files
+
+
+def every_row(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every stored table, the full-text indexes' own tables (segment_words_data …) included."""
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as connection:
+        tables = [
+            name
+            for name, sql in connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            if not sql.upper().startswith("CREATE VIRTUAL")
+        ]
+        return {name: connection.execute(f'SELECT * FROM "{name}" ORDER BY 1').fetchall() for name in tables}
 
 
 @pytest.fixture(scope="session")

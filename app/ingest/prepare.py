@@ -20,6 +20,8 @@ from app.topics.keywords import heading_terms, term_counts, title_counts
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
+_cutter = text.IndexCutter()  # this process's cutter for the word index, replaced by _start_worker
+
 
 @dataclass
 class PreparedTalk:
@@ -48,11 +50,23 @@ def index_forms(display_text: str) -> tuple[str, str, str]:
     return normalized, text.char_tokens(normalized), sound_tokens(normalized)
 
 
+def index_words(normalized: str, cutter: text.IndexCutter) -> str:
+    """What the word index holds for a segment: its jieba tokens joined by spaces.
+
+    Like index_forms, cut again to delete the segment, with a cutter made from the same names.
+    """
+    return _joined(text.word_runs(normalized, cutter))
+
+
+def _joined(runs: list[str | None]) -> str:
+    return " ".join(token for token in runs if token)
+
+
 def prepare_talk(parsed: ParsedTalk) -> PreparedTalk:
     texts = [text.clean(p) for p in parsed.paragraphs]
     forms = [index_forms(t) for t in texts]
-    tokens = [text.word_runs(normalized) for normalized, _, _ in forms]
-    words = [" ".join(token for token in segment if token) for segment in tokens]
+    tokens = [text.word_runs(normalized, _cutter) for normalized, _, _ in forms]
+    words = [_joined(segment) for segment in tokens]  # what index_words gives, cut once
     terms = term_counts(tokens)
     terms += title_counts(heading_terms(parsed.heading.title, parsed.heading.session), [f[0] for f in forms], terms)
     structure = analyse(parsed.heading, texts)
@@ -65,19 +79,25 @@ def prepare_source(source: SourceText) -> PreparedSource:
     return PreparedSource(source, [prepare_talk(talk) for talk in source.talks])
 
 
+def heading_names(sources: list[SourceText]) -> list[str]:
+    """The people of every heading: the word index cuts each of them as one word."""
+    return sorted({p.name for source in sources for talk in source.talks for p in talk.heading.people})
+
+
 def _start_worker(names: list[str]) -> None:
+    global _cutter
     text.add_words(names, tag="nr")
+    _cutter = text.IndexCutter(names)
 
 
-def prepare_all(sources: list[SourceText]) -> Iterator[PreparedSource]:
+def prepare_all(sources: list[SourceText], names: list[str]) -> Iterator[PreparedSource]:
     """Prepare every source, in order, in parallel processes when there is enough work to share.
 
     A generator: the caller writes each file while the next ones are being prepared,
     and only a few prepared files are held in memory at once. Every process first
-    learns the speaker names of all headings, so that names are cut the same way
-    wherever a segment is tokenised.
+    learns the names (heading_names), so that names are cut the same way wherever a
+    segment is tokenised.
     """
-    names = sorted({p.name for source in sources for talk in source.talks for p in talk.heading.people})
     _start_worker(names)
     workers = min(os.cpu_count() or 1, len(sources))
     if workers < 2 or sum(source.size for source in sources) < PARALLEL_MIN_BYTES:

@@ -18,17 +18,18 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlmodel import Session
 
 from app import bilingual
-from app.db import create_schema, writable_engine
+from app.db import compact, create_schema, writable_engine
 from app.ingest.parsing import Heading, SourceText, talk_id
-from app.ingest.prepare import PreparedSource, PreparedTalk, index_forms, prepare_all
+from app.ingest.prepare import PreparedSource, PreparedTalk, heading_names, index_forms, index_words, prepare_all
 from app.ingest.topic_tables import refresh_topics, store_terms
 from app.lexicon import PERSON_TITLES
-from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker, TalkTerms
+from app.models import Chapter, Meta, Segment, Slide, SourceFile, Speaker, Talk, TalkSpeaker, TalkTerms, WordCut
 from app.people import split_name
 from app.roster import Roster, load_roster
 from app.sounds import sounds_like
 from app.speakers.structure import Structure
 from app.speakers.turns import HOST_PLACEHOLDER
+from app.text import IndexCutter
 
 Progress = Callable[[SourceText], None]  # told of each file as it is written
 
@@ -54,15 +55,20 @@ def build(
         engine = writable_engine(building)
         create_schema(engine)
         with Session(engine) as session, session.begin():
+            cutters = _Cutters(session)
             for name in [*removed, *(source.name for source in changed)]:
-                _delete_file(session, name)
-            _add_sources(session, prepare_all(changed), load_roster(), progress)
+                _delete_file(session, name, cutters)
+            names = heading_names(changed)
+            _add_sources(session, prepare_all(changed, names), cutters.record(names), load_roster(), progress)
+            cutters.forget_unused()
             _resolve_titled_names(session)
             refresh_topics(session)
             _refresh_word_stats(session)
             _refresh_translations(session)
             _refresh_catalogue(session, versions)
         engine.dispose()
+        if not incremental:  # a change to a few files is written at once; merging would cost seconds
+            compact(building)
         os.replace(building, db_path)
     finally:
         building.unlink(missing_ok=True)
@@ -94,20 +100,50 @@ def _copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def _delete_file(session: Session, name: str) -> None:
+class _Cutters:
+    """The word index's cutters (text.IndexCutter) of the ingests that wrote this database's talks."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.built: dict[int | None, IndexCutter] = {}
+
+    def of(self, word_cut: int | None) -> IndexCutter:
+        if word_cut not in self.built:
+            names = self.session.scalar(select(WordCut.names).where(WordCut.id == word_cut)) or ""
+            self.built[word_cut] = IndexCutter(names.splitlines())
+        return self.built[word_cut]
+
+    def record(self, names: list[str]) -> int:
+        """Store the names of an ingest's cutter; the id its talks keep."""
+        row = WordCut(names="\n".join(names))
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        return row.id
+
+    def forget_unused(self) -> None:
+        used = select(Talk.word_cut).where(Talk.word_cut.is_not(None))  # type: ignore[union-attr]
+        self.session.execute(delete(WordCut).where(WordCut.id.not_in(used)))  # type: ignore[union-attr]
+
+
+def _delete_file(session: Session, name: str, cutters: _Cutters) -> None:
     """Remove one file's talks and every row and index entry hanging off them."""
     talk_ids = list(session.scalars(select(Talk.id).where(Talk.source_file == name)))
     if talk_ids:
         rows = session.execute(
-            select(Segment.id, Segment.text).where(Segment.talk_id.in_(talk_ids))  # type: ignore[attr-defined]
+            select(Segment.id, Segment.text, Talk.word_cut)
+            .join(Talk, Talk.id == Segment.talk_id)  # type: ignore[arg-type]
+            .where(Segment.talk_id.in_(talk_ids))  # type: ignore[attr-defined]
         ).all()
         connection = session.connection()
+        index_rows, word_rows = [], []
+        for row_id, display_text, word_cut in rows:
+            forms = index_forms(display_text)
+            index_rows.append((row_id, *forms))
+            word_rows.append((row_id, index_words(forms[0], cutters.of(word_cut))))
         connection.exec_driver_sql(
-            "DELETE FROM segment_words WHERE rowid IN (SELECT id FROM segment WHERE talk_id IN "
-            f"({','.join('?' * len(talk_ids))}))",
-            tuple(talk_ids),
+            "INSERT INTO segment_words(segment_words, rowid, tokens) VALUES ('delete', ?, ?)", word_rows
         )
-        index_rows = [(row_id, *index_forms(display_text)) for row_id, display_text in rows]
         for table, column, position in CONTENTLESS_INDEXES:
             connection.exec_driver_sql(
                 f"INSERT INTO {table}({table}, rowid, {column}) VALUES ('delete', ?, ?)",
@@ -120,7 +156,7 @@ def _delete_file(session: Session, name: str) -> None:
 
 
 def _add_sources(
-    session: Session, sources: Iterable[PreparedSource], roster: Roster, progress: Progress | None
+    session: Session, sources: Iterable[PreparedSource], word_cut: int, roster: Roster, progress: Progress | None
 ) -> None:
     next_id = (session.scalar(select(func.max(Segment.id))) or 0) + 1
     for prepared in sources:
@@ -128,13 +164,19 @@ def _add_sources(
         if progress:
             progress(source)
         for talk in prepared.talks:
-            next_id = _add_talk(session, source.name, talk_id(talk.parsed), talk, roster, next_id)
+            next_id = _add_talk(session, source.name, talk_id(talk.parsed), talk, word_cut, roster, next_id)
         talks = len(prepared.talks)
         session.add(SourceFile(name=source.name, sha256=source.sha256, size=source.size, talk_count=talks))
 
 
 def _add_talk(
-    session: Session, source_name: str, identifier: str, talk: PreparedTalk, roster: Roster, next_id: int
+    session: Session,
+    source_name: str,
+    identifier: str,
+    talk: PreparedTalk,
+    word_cut: int,
+    roster: Roster,
+    next_id: int,
 ) -> int:
     parsed, texts, structure = talk.parsed, talk.texts, talk.structure
     heading = parsed.heading
@@ -157,6 +199,7 @@ def _add_talk(
             segment_count=len(texts),
             char_count=sum(len(t) for t in texts),
             slide_count=len(parsed.slides),
+            word_cut=word_cut,
         )
     )
     speaker_ids = _add_participants(session, identifier, heading, structure, roster)

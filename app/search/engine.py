@@ -248,12 +248,11 @@ class _Ordering:
 
 
 def _segments(connection: Connection, ids: list[int]) -> dict[int, tuple]:
-    """talk id, number, speaker name, text and jieba tokens of the given segments."""
+    """talk id, number, speaker name and text of the given segments."""
     marks = ",".join("?" * len(ids))
     rows = connection.exec_driver_sql(
-        "SELECT s.id, s.talk_id, s.number, sp.name, s.text, w.tokens FROM segment s "
-        "LEFT JOIN speaker sp ON sp.id = s.speaker_id JOIN segment_words w ON w.rowid = s.id "
-        f"WHERE s.id IN ({marks})",
+        "SELECT s.id, s.talk_id, s.number, sp.name, s.text FROM segment s "
+        f"LEFT JOIN speaker sp ON sp.id = s.speaker_id WHERE s.id IN ({marks})",
         tuple(ids),
     )
     return {row[0]: tuple(row[1:]) for row in rows}
@@ -296,9 +295,12 @@ def _compute_page(connection: Connection, facts: CorpusFacts, scope: _Scope, req
     details = _segments(connection, [segment_id for segment_id, _, _ in ranked])
     scored = []
     for segment_id, bm25, cover in ranked:
-        talk_id, number, speaker, text, tokens = details[segment_id]
-        candidate = ranking.Candidate(normalize(text), (tokens or "").split(), bm25, facts.talks[talk_id].metadata)
-        value = ranking.score(candidate, terms) if rerank else bm25
+        talk_id, number, speaker, text = details[segment_id]
+        value = bm25
+        if rerank:
+            normalized = normalize(text)
+            candidate = ranking.Candidate(normalized, bm25, facts.talks[talk_id].metadata)
+            value = ranking.score(candidate, terms)
         scored.append((cover, value, segment_id, talk_id, number, speaker, text))
     if rerank:
         scored.sort(key=lambda row: (-row[0], -row[1]))
@@ -586,7 +588,7 @@ def _fused_hits(
     for item in fused:
         hit = known.get(item.segment_id)
         if hit is None:
-            talk_id, number, speaker, text, _ = details[item.segment_id]
+            talk_id, number, speaker, text = details[item.segment_id]
             match = item.found_by if item.found_by in ("semantic", "translated") else "words"
             hit = _hit(facts, item.segment_id, talk_id, number, speaker, text, marked, item.score, match)
             if match == "translated":

@@ -11,14 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.text import plain_words
+
 WEIGHTS = {"bm25": 1.0, "whole_word": 0.6, "proximity": 0.5, "phrase": 0.4, "metadata": 0.3}
 _LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
+# What jieba cuts as one block: a run of Han characters, letters, digits and + # & . _ % -. Any
+# other character ends a block, so a block is cut alone exactly as inside the whole text.
+_NOT_IN_BLOCK = re.compile(r"[^\u3400-\u9fffa-z0-9+#&._%\-]")
 
 
 @dataclass
 class Candidate:
     text: str  # normalised segment text
-    tokens: list[str]  # jieba search-mode tokens of the segment
     bm25: float  # positive: higher is better, 0 when no query word is a token
     metadata: str  # normalised talk title and speaker names
 
@@ -46,11 +50,19 @@ def whole_word(candidate: Candidate, term: str) -> bool:
             if open_left and open_right:
                 return True
         return False
-    # jieba's search mode emits 模型 for 大模型 too, so count standalone uses: equal tokens
-    # beyond those explained by longer tokens containing the term.
-    equal = candidate.tokens.count(term)
-    containing = sum(1 for token in candidate.tokens if term in token)
-    return equal > containing - equal
+    return any(_standalone(_block_around(text, start, len(term)), term) for start in _occurrences(text, term))
+
+
+def _block_around(text: str, start: int, length: int) -> str:
+    """The jieba block holding text[start:start + length]: only it needs cutting, not the whole segment."""
+    before = [m.end() for m in _NOT_IN_BLOCK.finditer(text, 0, start)]
+    after = _NOT_IN_BLOCK.search(text, start + length)
+    return text[before[-1] if before else 0 : after.start() if after else len(text)]
+
+
+def _standalone(block: str, term: str) -> bool:
+    # jieba's plain cut, not its search mode, which emits 模型 for 大模型 too.
+    return term in plain_words(block)
 
 
 def proximity(text: str, terms: list[str]) -> float:

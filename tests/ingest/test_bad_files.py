@@ -20,7 +20,7 @@ import pytest
 from app.cli import main
 from app.ingest import ingest
 from app.ingest.parsing import MAX_HEADING_CHARS, MAX_PARAGRAPH_CHARS, TranscriptError, parse_transcript
-from tests.conftest import TEST_DATA
+from tests.conftest import TEST_DATA, every_row
 
 BROKEN = TEST_DATA / "broken"
 GOOD = (
@@ -81,12 +81,6 @@ INGESTED = [
 ]
 
 
-def everything(db: Path) -> list[str]:
-    """The whole database as SQL, full-text indexes included."""
-    with sqlite3.connect(db) as connection:
-        return list(connection.iterdump())
-
-
 def rows_of(db: Path, file: str) -> dict[str, list[tuple]]:
     """Every row that hangs off one file's talks (their programme position may move when talks arrive)."""
     talks = "SELECT id FROM talk WHERE source_file = ?"
@@ -128,7 +122,7 @@ def _where(name: str, line: int | None) -> str:
 @pytest.mark.parametrize("name,content,line,reason", REJECTED, ids=[case[0] for case in REJECTED])
 def test_a_rejected_file_is_named_with_its_line_and_reason_and_nothing_changes(stored, name, content, line, reason):
     folder, db = stored
-    before, published = everything(db), db.stat()
+    before, published = every_row(db), db.stat()
     (folder / name).write_bytes(content())
     started = time.perf_counter()
     report = ingest(folder, db)
@@ -137,7 +131,7 @@ def test_a_rejected_file_is_named_with_its_line_and_reason_and_nothing_changes(s
     assert reason in report.problems[0].reason
     assert str(report.problems[0]).startswith(f"{_where(name, line)}: ")
     assert report.unchanged == ["good.txt"] and not report.added and "1 rejected" in report.summary()
-    assert everything(db) == before
+    assert every_row(db) == before
     assert (db.stat().st_ino, db.stat().st_mtime_ns) == (published.st_ino, published.st_mtime_ns)
     assert leftovers(db) == []
 
@@ -145,14 +139,14 @@ def test_a_rejected_file_is_named_with_its_line_and_reason_and_nothing_changes(s
 @pytest.mark.parametrize("name,content,line,reason", REJECTED, ids=[case[0] for case in REJECTED])
 def test_the_cli_names_a_rejected_file_on_stderr_and_exits_1(stored, capsys, name, content, line, reason):
     folder, db = stored
-    before = everything(db)
+    before = every_row(db)
     (folder / name).write_bytes(content())
     assert main(["ingest", str(folder), "--db", str(db)]) == 1
     out, err = capsys.readouterr()
     [message] = err.splitlines()
     assert message.startswith(f"rejected {_where(name, line)}: ") and reason in message
     assert "1 unchanged" in out and "1 rejected" in out
-    assert everything(db) == before
+    assert every_row(db) == before
 
 
 @pytest.mark.parametrize("name,talk,segments", INGESTED, ids=[case[0] for case in INGESTED])

@@ -90,6 +90,34 @@ def test_deleted_file_takes_its_talks_along(folder, tmp_path):
     assert rows(db, "SELECT count(*) FROM speaker")[0][0] == 1
 
 
+def word_index(db: Path) -> list[tuple]:
+    """(token, segments holding it) of the word index, read off the index itself."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, segment_words, row)")
+        return connection.execute("SELECT term, doc FROM temp.vocabulary ORDER BY term").fetchall()
+
+
+def test_files_changed_one_by_one_leave_the_word_index_a_fresh_build_would_have(folder, tmp_path):
+    # The word index stores no text: a deleted segment is cut again, and must be cut as it was
+    # indexed, with the names its ingest knew (欧阳明远 from b's heading), not with today's.
+    db = tmp_path / "kb.sqlite3"
+    (folder / "a.txt").write_text(TALK.format(part=1, body="下面请欧阳明远老师来讲一讲。"), encoding="utf-8")
+    named = "# 测试大会-测试论坛 - P2：报告：欧阳明远 - 上传者 - BV1test00000\n\n欧阳明远的报告。\n"
+    (folder / "b.txt").write_text(named, encoding="utf-8")
+    ingest(folder, db)
+    assert ("欧阳明远", 2) in word_index(db)
+    (folder / "b.txt").unlink()
+    ingest(folder, db)
+    (folder / "c.txt").write_text(TALK.format(part=3, body="第三个文件说的话。"), encoding="utf-8")
+    ingest(folder, db)
+    (folder / "a.txt").unlink()
+    assert ingest(folder, db).removed == ["a.txt"]
+    fresh = tmp_path / "fresh.sqlite3"
+    ingest(folder, fresh)
+    assert word_index(db) == word_index(fresh)
+    assert not any("欧阳" in term for term, _ in word_index(db))
+
+
 @pytest.mark.parametrize(
     "content,reason",
     [

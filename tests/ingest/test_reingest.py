@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -28,12 +27,7 @@ from app.cli import main
 from app.db import Database, StaleFile
 from app.ingest import ingest
 from app.web.app import create_app
-from tests.conftest import BUNDLED, PROJECT
-
-
-def everything(db: Path) -> list[str]:
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        return list(connection.iterdump())
+from tests.conftest import BUNDLED, PROJECT, every_row
 
 
 def leftovers(db: Path) -> list[Path]:
@@ -45,7 +39,7 @@ def test_an_ingest_killed_midway_leaves_the_old_database_and_the_next_one_cleans
     folder.mkdir()
     shutil.copy(BUNDLED / "000_698b2339b18dce45.txt", folder)
     assert ingest(folder, db).ok
-    before, old_size = everything(db), db.stat().st_size
+    before, old_size = every_row(db), db.stat().st_size
     client = TestClient(create_app(Database(db)))
     old_talks = len(client.get("/api/talks").json())
     for path in BUNDLED.glob("*.txt"):  # 1 MB more: several seconds of work, in one process
@@ -70,7 +64,7 @@ def test_an_ingest_killed_midway_leaves_the_old_database_and_the_next_one_cleans
     assert ingesting.returncode == -signal.SIGKILL
 
     assert [p.name for p in leftovers(db)] == [f".{db.name}.building-{ingesting.pid}"]
-    assert everything(db) == before
+    assert every_row(db) == before
     for reader in (client, TestClient(create_app(Database(db)))):  # already open, and opened afresh
         assert len(reader.get("/api/talks").json()) == old_talks
         assert reader.get("/api/search", params={"q": "模型"}).status_code == 200
