@@ -25,7 +25,8 @@ from app import config, models  # noqa: F401  (models registers the tables)
 # jieba search-mode tokens: ranked with bm25, so it keeps each row's length.
 # A character per token: exact matching of one- and two-character terms.
 # Trigrams over normalised text: exact substring matching of longer terms.
-# Folded pinyin syllables (sounds.py): where the text sounds like a query, 端测 for 端侧.
+# Pairs of folded pinyin syllables (sounds.py): where the text sounds like a query, 端测 for 端侧;
+# a pair is one token, so the index keeps no positions (detail = none).
 # The last three only match (columnsize = 0: no row lengths).
 FULL_TEXT_TABLES = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_words USING fts5("
@@ -34,8 +35,8 @@ FULL_TEXT_TABLES = (
     "tokenize = \"unicode61 remove_diacritics 0 categories 'L* N* M* P* S* Co'\")",
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_trigrams USING fts5("
     "text, content = '', columnsize = 0, tokenize = 'trigram case_sensitive 1')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS segment_sounds USING fts5("
-    "sounds, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS segment_sounds USING fts5(sounds, content = '', columnsize = 0, "
+    "detail = none, tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")",
 )
 
 FULL_TEXT_INDEXES = ("segment_words", "segment_chars", "segment_trigrams", "segment_sounds")

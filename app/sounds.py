@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-import re
 from functools import cache
 
 # Every lookup here is of one character, which pypinyin's phrase dictionary never changes: not
@@ -97,13 +96,29 @@ class _SoundTable(dict):
 
 
 _SOUNDS = _SoundTable()
-_REPEATED_BREAKS = re.compile(rf"(?:^|\s){BREAK}(?: {BREAK})*(?=\s|$)")
+PAIR_JOINER = "_"  # a token character of the sound index (db.py): duan_ce is one token
 
 
 def sound_tokens(normalized: str) -> str:
-    """The folded syllables of a text's Chinese characters, other characters as breaks, for FTS5."""
-    spaced = " ".join(normalized.translate(_SOUNDS).split())
-    return _REPEATED_BREAKS.sub(f" {BREAK}", spaced).strip().removeprefix(BREAK).strip()
+    """What the sound index holds: each two neighbouring Chinese characters' folded syllables, as one token.
+
+    A pair is one token so that the index needs no positions: a two-character term is one
+    token, a longer one every pair of it (a few segments too many, which find_sounds drops).
+    """
+    syllables = normalized.translate(_SOUNDS).split()
+    return " ".join(
+        f"{a}{PAIR_JOINER}{b}" for a, b in zip(syllables, syllables[1:], strict=False) if BREAK not in (a, b)
+    )
+
+
+def sound_query(term: str) -> str:
+    """An FTS5 query of the sound index for segments that may sound like the term (two characters or more)."""
+    alternatives = []
+    for phrase in sound_phrases(term):
+        syllables = phrase.split()
+        pairs = [f'"{a}{PAIR_JOINER}{b}"' for a, b in zip(syllables, syllables[1:], strict=False)]
+        alternatives.append("(" + " AND ".join(pairs) + ")")
+    return " OR ".join(alternatives)
 
 
 def sounds_like(a: str, b: str) -> bool:

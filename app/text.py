@@ -153,8 +153,10 @@ def _python_jieba() -> ModuleType:
 
     jieba.setLogLevel(logging.WARNING)
     with _jieba_lock:
+        if _words_for_python_jieba:
+            _tagged_block.cache_clear()  # the new words change how blocks are tagged
         for word, tag in _words_for_python_jieba:
-            jieba.add_word(word, freq=200000, tag=tag)
+            jieba.add_word(word, freq=ADDED_WORD_FREQUENCY, tag=tag)
         _words_for_python_jieba.clear()
     return jieba
 
@@ -230,9 +232,23 @@ def is_person_name_word(word: str) -> bool:
     return jieba_dictionary().is_name(word)
 
 
+# jieba's tagger cuts text into these blocks and tags each on its own (jieba/posseg re_han_internal).
+_TAGGER_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+
+
 def tagged_words(text: str) -> list[tuple[str, str]]:
-    """(word, part of speech) by jieba's tagger: "nr" marks a person's name."""
-    return [(pair.word, pair.flag) for pair in _python_jieba().posseg.cut(text)]
+    """(word, part of speech) by jieba's tagger: "nr" marks a person's name.
+
+    Tagged a block at a time, remembered: speaker detection tags overlapping stretches of a
+    host's words several times over, and tagging is most of its cost.
+    """
+    jieba = _python_jieba()
+    return [pair for block in _TAGGER_BLOCK.split(text) if block for pair in _tagged_block(block, jieba)]
+
+
+@lru_cache(maxsize=20_000)
+def _tagged_block(block: str, jieba: ModuleType) -> tuple[tuple[str, str], ...]:
+    return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(block))
 
 
 def word_list(path: Path) -> tuple[str, ...]:

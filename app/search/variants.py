@@ -20,7 +20,7 @@ from app.aliases import equivalents
 from app.lexicon import is_han
 from app.people import split_name
 from app.search.filters import CorpusFacts
-from app.sounds import closeness, find_sounds, sound_phrases, sound_string
+from app.sounds import closeness, find_sounds, sound_phrases, sound_query, sound_string
 from app.text import is_ordinary_word, normalize, word_list, words
 
 # Segments scanned to learn how a sound was written: of the 364 words of the judged queries, 15
@@ -92,11 +92,10 @@ def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[
     weights: dict[str, float] = {}
     own_talks = {talk_id for talk_id, talk in facts.talks.items() if any(name == term for _, name in talk.speakers)}
     for form, weight in spoken_forms(term, bool(own_talks)):
-        phrases = " OR ".join(f'"{phrase}"' for phrase in sound_phrases(form))
         rows = connection.exec_driver_sql(
             "SELECT s.talk_id, s.text FROM segment s WHERE s.id IN "
             "(SELECT rowid FROM segment_sounds WHERE segment_sounds MATCH ? LIMIT ?)",
-            (phrases, MAX_SOUND_CANDIDATES),
+            (sound_query(form), MAX_SOUND_CANDIDATES),
         )
         wanted = {tuple(phrase.split()) for phrase in sound_phrases(form)}
         for talk_id, display_text in rows:

@@ -8,7 +8,7 @@ from app.aliases import equivalents, parse_aliases
 from app.search import search
 from app.search import variants as variants_module
 from app.search.filters import corpus_facts
-from app.sounds import closeness, fold, sound_tokens, sounds_like
+from app.sounds import closeness, fold, sound_query, sound_tokens, sounds_like
 from app.text import normalize
 
 
@@ -22,8 +22,13 @@ def test_sounds_like_and_closeness():
     assert closeness("端侧", "端侧") == 1.0 > closeness("端侧", "端测") > closeness("植麟", "志玲")
 
 
-def test_sound_tokens_break_between_runs():
-    assert sound_tokens("端侧ai模型") == "duan ce qq mo xin"
+def test_sound_tokens_pair_neighbouring_characters_within_a_run():
+    assert sound_tokens("端侧ai模型，大模型") == "duan_ce mo_xin da_mo mo_xin"
+
+
+def test_a_term_sounds_like_segments_holding_each_of_its_syllable_pairs():
+    assert sound_query("端侧") == '("duan_ce") OR ("duan_ze") OR ("duan_zai")'  # 侧 has three readings
+    assert sound_query("张鹏飞") == '("zan_pen" AND "pen_fei")'
 
 
 def test_alias_file_format(tmp_path):
