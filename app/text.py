@@ -233,7 +233,7 @@ def is_person_name_word(word: str) -> bool:
 
 
 # jieba's tagger cuts text into these blocks and tags each on its own (jieba/posseg re_han_internal).
-_TAGGER_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+_TAGGER_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
 
 
 def tagged_words(text: str) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import zip_longest
 from math import log, sqrt
 
@@ -93,21 +93,26 @@ def whole_words(search_tokens: Sequence[str | None]) -> list[str | None]:
 
 
 def _fillers() -> frozenset[str]:
-    return frozenset(word_list(config.STOPWORDS_FILE)) | frozenset(word_list(config.FILLERS_FILE))
+    return _fillers_of(word_list(config.STOPWORDS_FILE), word_list(config.FILLERS_FILE))
+
+
+@lru_cache(maxsize=4)
+def _fillers_of(stopwords: tuple[str, ...], fillers: tuple[str, ...]) -> frozenset[str]:
+    """One set while the lists are unchanged, so _is_content finds its remembered answers."""
+    return frozenset(stopwords) | frozenset(fillers)
 
 
 def content_words(search_tokens: Sequence[str | None], fillers: frozenset[str] | None = None) -> list[str | None]:
     """Each whole word, or None where punctuation, a filler, a one-character word or a number breaks the run."""
     fillers = _fillers() if fillers is None else fillers
-    kept: list[str | None] = []
-    for word in whole_words(search_tokens):
-        if word is None:
-            kept.append(None)
-            continue
-        latin = bool(_LATIN.match(word))
-        useless = word in fillers or _MEANINGLESS.match(word) or (len(word) < 2 and not latin)
-        kept.append(None if useless else word)
-    return kept
+    return [word if word is not None and _is_content(word, fillers) else None for word in whole_words(search_tokens)]
+
+
+@lru_cache(maxsize=100_000)
+def _is_content(word: str, fillers: frozenset[str]) -> bool:
+    """Remembered: ingest asks it of every word of every segment, and words repeat."""
+    useless = word in fillers or _MEANINGLESS.match(word) or (len(word) < 2 and not _LATIN.match(word))
+    return not useless
 
 
 def term_counts(segments: Iterable[Sequence[str | None]], fillers: frozenset[str] | None = None) -> Counter[str]:
