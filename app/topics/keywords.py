@@ -23,6 +23,7 @@ from math import log, sqrt
 from wordfreq import zipf_frequency
 
 from app import config
+from app.bilingual import singular
 from app.lexicon import OFFICE_TITLES, PERSON_TITLES, is_han
 from app.people import split_name
 from app.sounds import sound_string
@@ -193,7 +194,7 @@ def fold(counts: Counter[str], canonical: dict[str, str]) -> tuple[Counter[str],
     folded: Counter[str] = Counter()
     forms: Spellings = {}
     for term, count in counts.items():
-        target = canonical.get(term, term)
+        target = canonical.get(term) or _singular(term)
         folded[target] += count
         said = forms.get(target)
         if said is None:
@@ -201,6 +202,16 @@ def fold(counts: Counter[str], canonical: dict[str, str]) -> tuple[Counter[str],
         else:
             said[term] = said.get(term, 0) + count
     return folded, forms
+
+
+@lru_cache(maxsize=100_000)
+def _singular(term: str) -> str:
+    """An English term with its last word in the singular (graph neural networks → graph neural network),
+    so that both are counted as one term; any other term as it is."""
+    if not _LATIN.match(term.replace(" ", "")):
+        return term
+    *head, last = term.split(" ")
+    return " ".join([*head, singular(last)])
 
 
 @cache

@@ -81,6 +81,13 @@ def test_a_translation_keeps_the_language_the_talk_speaks():
     assert keyword.term == "幻觉" and keyword.key == "hallucination"
 
 
+def test_an_english_term_said_in_the_plural_counts_with_the_singular():
+    counts, forms = fold(Counter({"graph neural networks": 4, "graph neural network": 3, "process": 5}), {})
+    assert counts == Counter({"graph neural network": 7, "process": 5})
+    keyword = distinctive(counts, corpus_of(counts, Counter({"数据": 50})), forms=forms)[0]
+    assert (keyword.term, keyword.forms) == ("graph neural network", ("graph neural networks", "graph neural network"))
+
+
 def test_a_word_inside_a_better_term_is_not_listed_twice():
     talk = Counter({"具身智能": 20, "具身": 21, "机器人": 15})
     terms = [k.term for k in distinctive(talk, corpus_of(talk, Counter({"数据": 50})))]
