@@ -49,6 +49,7 @@ Mode = Literal["all", "literal"]  # literal: only segments holding every term
 FUSED_DEPTH = 50  # candidates each source contributes to the one ranking of the first results
 SEMANTIC_DEPTH = 200  # nearest neighbours looked at before filters and exclusions
 QUICK_WORDS = 6  # rarest words ranked for a query whose full ranking ran out of time
+SUGGESTED_UP_TO = 12  # characters of a term that may be a misspelt word; a longer one is a remembered sentence
 _ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # the encoder takes one text at a time
 
 
@@ -360,7 +361,7 @@ def suggestions(connection: Connection, query: Query, limit: int = 6) -> list[st
     """Close index words and speaker names for each term, for a query that found nothing."""
     facts = corpus_facts(connection)
     found: list[str] = []
-    for term in query.positive_terms:
+    for term in (t for t in query.positive_terms if len(t.text) <= SUGGESTED_UP_TO):
         for choices in (facts.speaker_names, facts.words_sharing_a_character(term.text)):
             for choice, similarity, _ in process.extract(term.text, choices, scorer=fuzz.WRatio, limit=limit):
                 if similarity >= 60 and choice != term.text and choice not in found:

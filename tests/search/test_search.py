@@ -172,6 +172,11 @@ def test_zero_results_suggest_close_words(connection):
     assert result.total == 0 and "大模型" in result.suggestions
 
 
+def test_a_remembered_sentence_that_matches_nothing_gets_no_spelling_suggestions(connection):
+    result = search(connection, "我记得有人说过大模型xyz以后会怎么样")
+    assert result.total == 0 and result.suggestions == [] and result.hits  # its words still find passages
+
+
 def test_a_chinese_query_finds_the_english_passage_that_says_it(connection):
     """信用卡 is never said; an English keynote says credit card (the bilingual dictionary's gloss)."""
     result = search(connection, "信用卡")
