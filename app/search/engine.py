@@ -497,7 +497,7 @@ def _rank(
     query = result.query
     terms = [t.text for t in query.positive_terms]
     page = _PageRequest(tuple(terms), sort, limit, offset, "exact")
-    window = []
+    window, tiers = [], SearchResult(query, 0)
     if sort == "relevance" and mode == "all" and query.has_positive_terms:
         key = (
             "window",
@@ -507,7 +507,7 @@ def _rank(
             aliases_version(),
             facts.vectors() is not None,
         )
-        window = facts.remembered(key, lambda: _fused_window(connection, facts, result, exact, page))
+        window, tiers = facts.remembered(key, lambda: _fused_window(connection, facts, result, exact, page))
     result.ranked = len(window)
     result.embedding = facts.embedding_progress()
     if not window:
@@ -517,12 +517,15 @@ def _rank(
         wanted, skip = limit - len(result.hits), max(0, offset - len(window))
         # The listing holds the window's hits too, wherever its tiers rank them: it is read from its
         # start, so that every page leaves out the same ones and each segment comes once over all pages.
-        after = replace(page, offset=0, limit=skip + wanted + len(window))
-        rest = SearchResult(query, result.total)
-        _listing(connection, facts, rest, exact, after, tiers=True)
-        shown = {(hit.talk_id, hit.segment) for hit in window}
-        unseen = [hit for hit in rest.hits if (hit.talk_id, hit.segment) not in shown]
-        result.hits += unseen[skip : skip + wanted]
+        # A page inside the window needs none of it but what a listing of len(window) says of its tiers.
+        if wanted:
+            rest = SearchResult(query, result.total)
+            _listing(connection, facts, rest, exact, replace(page, offset=0, limit=skip + wanted + len(window)), True)
+            shown = {(hit.talk_id, hit.segment) for hit in window}
+            unseen = [hit for hit in rest.hits if (hit.talk_id, hit.segment) not in shown]
+            result.hits += unseen[skip : skip + wanted]
+        else:  # the tiers of a listing of len(window) are looked at only when literal matches do not fill it
+            rest = tiers if result.total < len(window) else SearchResult(query, result.total)
         result.variants, result.related_words = rest.variants, rest.related_words
         result.approximate_total, result.related_total = rest.approximate_total, rest.related_total
     if result.total == 0 and not result.approximate_total:
@@ -543,13 +546,15 @@ def _listing(
 
 def _fused_window(
     connection: Connection, facts: CorpusFacts, result: SearchResult, exact: _Scope, page: _PageRequest
-) -> list[Hit]:
-    """The best candidates of every source, in one order (see fusion.py)."""
+) -> tuple[list[Hit], SearchResult]:
+    """The best candidates of every source, in one order (see fusion.py); and the variants, related
+    words and sizes of the approximate and related tiers, found on the way."""
     first = replace(page, limit=FUSED_DEPTH, offset=0)
     literal = _page(connection, facts, exact, first) if result.total else []
     approximate, related = SearchResult(result.query, 0), SearchResult(result.query, 0)
     _add_approximate(connection, facts, approximate, exact, first)
     _add_related(connection, facts, related, exact, first)
+    tiers = replace(approximate, hits=[], related_words=related.related_words, related_total=related.related_total)
     words = _shared_words(result.query)
     said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
     shared = [*words, *said]
@@ -567,7 +572,7 @@ def _fused_window(
     }
     known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
     marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
-    return _fused_hits(connection, facts, ranked, dict(similar), known, marked, translated)
+    return _fused_hits(connection, facts, ranked, dict(similar), known, marked, translated), tiers
 
 
 def _fused_hits(
@@ -646,8 +651,10 @@ def _word_candidates(
     if not tokens:
         return []
     where, params = _allowed(query, restriction)
+    # Joined to segment only for filters and exclusions: the join costs as much as bm25 itself.
+    joined = "" if where == "1" else "JOIN segment s ON s.id = w.rowid "
     sql = (
-        "SELECT w.rowid FROM segment_words w JOIN segment s ON s.id = w.rowid "
+        f"SELECT w.rowid FROM segment_words w {joined}"
         f"WHERE segment_words MATCH ? AND {where} ORDER BY bm25(segment_words) LIMIT ?"
     )
     match = " OR ".join(fts_phrase(token) for token in tokens)
