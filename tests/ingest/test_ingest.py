@@ -55,6 +55,13 @@ def test_slides_are_stored_but_not_searchable(bundled_db):
     assert rows(bundled_db, "SELECT count(*) FROM segment WHERE text LIKE '%![](%'")[0][0] == 0
 
 
+def test_a_full_build_leaves_each_index_merged_and_no_free_pages(bundled_db):
+    assert rows(bundled_db, "PRAGMA freelist_count") == [(0,)]
+    for index in ("segment_words", "segment_chars", "segment_trigrams", "segment_sounds"):
+        # FTS5 keeps one row in its _idx table per b-tree segment and level: merged, one level is left
+        assert rows(bundled_db, f"SELECT count(DISTINCT segid) FROM {index}_idx") == [(1,)]
+
+
 def test_reingest_is_a_no_op_and_a_full_rebuild_keeps_ids(tmp_path):
     db = tmp_path / "kb.sqlite3"
     ingest(BUNDLED, db)
