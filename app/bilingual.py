@@ -160,6 +160,13 @@ def english_terms(text: str, lexicon: Lexicon) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def says(text: str, form: str) -> bool:
+    """Whether normalised text says a word: an English one as a whole word (card, not discard)."""
+    if form.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", text) is not None
+    return form in text
+
+
 def chinese_terms(words: list[str], lexicon: Lexicon) -> list[str]:
     """The dictionary's Chinese entries among jieba's words, longest first, leaving out the parts of
     a word already found (神经网络 → neural network, not also 神经 → nerve)."""

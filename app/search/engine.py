@@ -39,6 +39,7 @@ from app.search.query import Clause, Query, Term, parse_query
 from app.search.tally import Tally, parse_ids
 from app.search.variants import Variant, variants
 from app.text import meaningful_words, normalize, words
+from app.topics.keywords import specificity
 
 SNIPPET_WIDTH = 160
 FACETS = ("event", "forum", "kind", "speaker", "talk")
@@ -47,6 +48,7 @@ RANK_SAMPLE = 2000  # a tier larger than this is ranked on an even sample of thi
 Sort = Literal["relevance", "programme"]
 Mode = Literal["all", "literal"]  # literal: only segments holding every term
 FUSED_DEPTH = 50  # candidates each source contributes to the one ranking of the first results
+TRANSLATION_POOL = 3  # times FUSED_DEPTH candidates by BM25 that the coverage of the query's words re-orders
 SEMANTIC_DEPTH = 200  # nearest neighbours looked at before filters and exclusions
 QUICK_WORDS = 6  # rarest words ranked for a query whose full ranking ran out of time
 SUGGESTED_UP_TO = 12  # characters of a term that may be a misspelt word; a longer one is a remembered sentence
@@ -559,8 +561,7 @@ def _fused_window(
     said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
     shared = [*words, *said]
     by_words = _word_candidates(connection, facts, result.query, exact.restriction, shared, keep_one=not result.total)
-    translated = _translations(facts, result.query)
-    by_translation = _word_candidates(connection, facts, result.query, exact.restriction, translated)
+    by_translation, translated = _translation_candidates(connection, facts, result.query, exact.restriction)
     similar = _semantic_candidates(connection, facts, result.query, exact.restriction)
     ranked = {
         "exact": [hit.segment_id for hit in literal],
@@ -613,15 +614,43 @@ def _shared_words(query: Query) -> list[str]:
     return found
 
 
-def _translations(facts: CorpusFacts, query: Query) -> list[str]:
-    """The query's words in the other language, as the corpus says them (see app/bilingual.py).
+def _translations(facts: CorpusFacts, query: Query) -> dict[str, list[str]]:
+    """Each of the query's words the dictionary knows → its words in the other language, as the corpus
+    says them (see app/bilingual.py).
 
     A common word (facts.common) is not translated: it says little of which passage is meant in its
     own language, and its translation (智能 → intelligent) would pull in every passage of the other.
     """
     text = " ".join(term.text for term in query.positive_terms)
     found = bilingual.translations(text, meaningful_words(text), facts.lexicon, facts.said)
-    return list(dict.fromkeys(form for term, forms in found.items() if not facts.common(term) for form in forms))
+    return {term: forms for term, forms in found.items() if not facts.common(term)}
+
+
+def _translation_candidates(
+    connection: Connection, facts: CorpusFacts, query: Query, restriction: Restriction
+) -> tuple[list[int], list[str]]:
+    """Segments that say the query's words in the other language, those saying more of its words first;
+    and every translation looked for.
+
+    BM25 over the translations alone would count a word twice when a segment says two of its senses
+    (私有 and 专属 for private): of its best candidates by BM25, the ones covering the most query words
+    come first, each word weighing as little as general language uses it (keywords.specificity: 数据飞轮
+    for data flywheel before 私人数据), BM25 ordering the rest.
+    """
+    translations = _translations(facts, query)
+    forms = list(dict.fromkeys(form for found in translations.values() for form in found))
+    pool = _word_candidates(connection, facts, query, restriction, forms, depth=TRANSLATION_POOL * FUSED_DEPTH)
+    if not pool:
+        return [], forms
+    texts = {segment_id: normalize(row[3]) for segment_id, row in _segments(connection, pool).items()}
+    covered = {
+        segment_id: sum(
+            specificity(term) for term, found in translations.items() if any(bilingual.says(text, f) for f in found)
+        )
+        for segment_id, text in texts.items()
+    }
+    order = sorted(range(len(pool)), key=lambda rank: (-covered.get(pool[rank], 0), rank))
+    return [pool[rank] for rank in order[:FUSED_DEPTH]], forms
 
 
 def _word_candidates(
@@ -632,6 +661,7 @@ def _word_candidates(
     shared: list[str],
     rarest: int | None = None,
     keep_one: bool = False,
+    depth: int = FUSED_DEPTH,
 ) -> list[int]:
     """Segments holding some of the query's words, best BM25 first (rare words weigh more).
 
@@ -658,7 +688,7 @@ def _word_candidates(
         f"WHERE segment_words MATCH ? AND {where} ORDER BY bm25(segment_words) LIMIT ?"
     )
     match = " OR ".join(fts_phrase(token) for token in tokens)
-    return [row[0] for row in connection.exec_driver_sql(sql, (match, *params, FUSED_DEPTH))]
+    return [row[0] for row in connection.exec_driver_sql(sql, (match, *params, depth))]
 
 
 def _allowed(query: Query, restriction: Restriction) -> tuple[str, list[str]]:

@@ -1,0 +1,41 @@
+"""Queries in the other language: passages saying more of the query's words come first."""
+
+from __future__ import annotations
+
+from app.bilingual import says
+from app.db import read_only_engine
+from app.ingest import ingest
+from app.search import search
+
+CEDICT = (
+    "數據 数据 [shu4 ju4] /data/numbers/\n"
+    "飛輪 飞轮 [fei1 lun2] /flywheel/\n"
+    "私有 私有 [si1 you3] /private/\n"
+    "專屬 专属 [zhuan1 shu3] /private/exclusive/\n"
+)
+TALK = "# 测试大会-测试论坛 - P1：报告：张三 - 上传者 - BV1test00000\n\n{body}\n"
+SEGMENTS = [
+    "私有部署，私有服务，专属服务，专属方案。",  # two senses of private, nothing else of the query
+    "数据飞轮转起来以后，模型越来越好。",  # data (a common word here, as it is in talks) and flywheel
+    *(f"第{n}位嘉宾上台，大家下午好。" for n in range(30)),
+    *(f"第{n}组数据。" for n in range(5)),
+]
+
+
+def test_english_words_are_said_as_whole_words_and_chinese_ones_as_substrings():
+    assert says("the credit card number", "credit card") and not says("we discard it", "card")
+    assert says("数据飞轮转起来", "飞轮")
+
+
+def test_a_passage_saying_two_of_the_query_words_beats_one_saying_one_word_twice(tmp_path, monkeypatch):
+    dictionary = tmp_path / "cedict.txt"
+    dictionary.write_text(CEDICT, encoding="utf-8")
+    monkeypatch.setattr("app.bilingual.BILINGUAL_FILE", dictionary)
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TALK.format(body="\n\n".join(SEGMENTS)), encoding="utf-8")
+    db = tmp_path / "kb.sqlite3"
+    assert ingest(folder, db).ok
+    with read_only_engine(db).connect() as connection:
+        hits = [hit for hit in search(connection, "private data flywheel").hits if hit.match == "translated"]
+    assert [hit.segment for hit in hits[:2]] == [2, 1]
