@@ -11,6 +11,7 @@ the corpus says.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +27,7 @@ _LEADING = re.compile(r"^(to|a|an|the|be) ")
 _PLAIN_ENGLISH = re.compile(r"^[a-z][a-z\- ]*[a-z]$")
 TRANSLATIONS_PER_TERM = 3  # the senses after the third are rarely what a query means
 RAREST_TRANSLATION = 0.05  # of an English term's own segments: a rarer Chinese word is another sense of it
+STEM_FROM = 5  # letters from which an English word's inflections are matched by its stem (shorter: plural only)
 MAX_GLOSS_WORDS = 3  # longer glosses are explanations (to think back over sth), not words a passage says
 ENGLISH_STOPWORDS = frozenset(
     "a an the of to in on at by for and or but with from as is are was were be been it its this that these those "
@@ -103,9 +105,26 @@ def _parsed(path: Path, _state: str) -> Lexicon:
         return parse_cedict(lines)
 
 
-def segments_holding(form: str, segments: dict[str, int]) -> int:
-    """Segments holding a word, or at most those of a phrase's rarest word (`segments`: per token); 0 if never said."""
-    return min((segments.get(token, 0) for token in form.split()), default=0)
+class Vocabulary:
+    """How many segments say a word, an English one in any of its inflections (a dictionary gloss is the
+    base form: attacker is said as attackers), from the segments holding each token."""
+
+    def __init__(self, segments: dict[str, int]) -> None:
+        self.segments = segments
+        self._latin = sorted(token for token in segments if token.isascii() and token.isalpha())
+
+    def said(self, form: str) -> int:
+        """Segments holding a word, or at most those of a phrase's rarest word; 0 if never said."""
+        return min((self._word(word) for word in form.split()), default=0)
+
+    def _word(self, word: str) -> int:
+        if not word.isascii():
+            return self.segments.get(word, 0)
+        root = stem(word)
+        if root is None:
+            return max(self.segments.get(word, 0), self.segments.get(word + "s", 0))
+        inflected = self._latin[bisect_left(self._latin, root) : bisect_left(self._latin, root + "{")]  # { follows z
+        return max((self.segments[token] for token in inflected), default=self.segments.get(word, 0))
 
 
 def pairs(lexicon: Lexicon, said: Callable[[str], int]) -> Iterator[tuple[str, str, int]]:
@@ -160,10 +179,22 @@ def english_terms(text: str, lexicon: Lexicon) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def stem(word: str) -> str | None:
+    """What an English dictionary word's inflections begin with (propagate → propagat: propagated,
+    propagation; predict: predictions); None for a word too short to tell apart this way (art, artificial)."""
+    if len(word) < STEM_FROM or not word.isalpha():
+        return None
+    return word[:-1] if word.endswith("e") else word
+
+
 def says(text: str, form: str) -> bool:
-    """Whether normalised text says a word: an English one as a whole word (card, not discard)."""
+    """Whether normalised text says a word: an English one as a whole word or an inflection of it
+    (attacker: attackers, not counterattacker; card: cards, not discard)."""
     if form.isascii():
-        return re.search(rf"(?<![a-z0-9]){re.escape(form)}(?![a-z0-9])", text) is not None
+        *head, last = form.split(" ")
+        ending = f"{re.escape(root)}[a-z]*" if (root := stem(last)) else f"{re.escape(last)}s?"
+        pattern = " ".join([*map(re.escape, head), ending])
+        return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", text) is not None
     return form in text
 
 

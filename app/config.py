@@ -124,4 +124,4 @@ SURE_CONFIDENCE = _float("KB_SURE_CONFIDENCE", 0.8, "confidence from which a spe
 # forms or the stored term counts change: a database built with other versions (or another dictionary) is
 # rebuilt at the next ingest.
 SCHEMA_VERSION = "11"
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"

@@ -89,7 +89,7 @@ def _refresh_translations(session: Session) -> None:
     connection = session.connection()
     segments = dict(connection.exec_driver_sql("SELECT token, segments FROM wordstat").fetchall())
     connection.exec_driver_sql("DELETE FROM translation")
-    rows = list(bilingual.pairs(bilingual.read_lexicon(), lambda form: bilingual.segments_holding(form, segments)))
+    rows = list(bilingual.pairs(bilingual.read_lexicon(), bilingual.Vocabulary(segments).said))
     if rows:
         connection.exec_driver_sql("INSERT INTO translation(chinese, english, sense) VALUES (?, ?, ?)", rows)
     session.merge(Meta(key="bilingual", value=bilingual.dictionary_state()))

@@ -599,7 +599,7 @@ def _fused_hits(
             match = item.found_by if item.found_by in ("semantic", "translated") else "words"
             hit = _hit(facts, item.segment_id, talk_id, number, speaker, text, marked, item.score, match)
             if match == "translated":
-                hit.translation = next((form for form in translated if form in normalize(text)), None)
+                hit.translation = next((form for form in translated if bilingual.says(normalize(text), form)), None)
         else:
             hit = hit.model_copy(update={"score": item.score})
         hits.append(hit)
@@ -639,7 +639,9 @@ def _translation_candidates(
     """
     translations = _translations(facts, query)
     forms = list(dict.fromkeys(form for found in translations.values() for form in found))
-    pool = _word_candidates(connection, facts, query, restriction, forms, depth=TRANSLATION_POOL * FUSED_DEPTH)
+    pool = _word_candidates(
+        connection, facts, query, restriction, forms, depth=TRANSLATION_POOL * FUSED_DEPTH, inflected=True
+    )
     if not pool:
         return [], forms
     texts = {segment_id: normalize(row[3]) for segment_id, row in _segments(connection, pool).items()}
@@ -662,6 +664,7 @@ def _word_candidates(
     rarest: int | None = None,
     keep_one: bool = False,
     depth: int = FUSED_DEPTH,
+    inflected: bool = False,
 ) -> list[int]:
     """Segments holding some of the query's words, best BM25 first (rare words weigh more).
 
@@ -669,6 +672,8 @@ def _word_candidates(
     than everything else a query does, and such a word tells little of which passage is meant.
     With `keep_one`, for a query nothing else may find (no literal match), the least common word is
     kept when every word is common (这些会不会智能): a page is never empty while the query's words occur.
+    With `inflected`, an English word is also looked for in its inflections (a dictionary gloss is the
+    base form: propagate for propagation, attacker for attackers).
     """
     # A word is its jieba tokens; a form of several words (skin law) is also looked for as a phrase.
     every = {token for word in shared for token in words(word)}
@@ -687,8 +692,16 @@ def _word_candidates(
         f"SELECT w.rowid FROM segment_words w {joined}"
         f"WHERE segment_words MATCH ? AND {where} ORDER BY bm25(segment_words) LIMIT ?"
     )
-    match = " OR ".join(fts_phrase(token) for token in tokens)
+    match = " OR ".join(_inflections(token) if inflected else fts_phrase(token) for token in tokens)
     return [row[0] for row in connection.exec_driver_sql(sql, (match, *params, depth))]
+
+
+def _inflections(token: str) -> str:
+    """FTS5 for a word and, an English one, its inflections: its stem as a prefix, or a plural."""
+    if not token.isascii() or " " in token:
+        return fts_phrase(token)
+    root = bilingual.stem(token)
+    return f"{fts_phrase(root)} *" if root else f"{fts_phrase(token)} OR {fts_phrase(token + 's')}"
 
 
 def _allowed(query: Query, restriction: Restriction) -> tuple[str, list[str]]:

@@ -65,6 +65,7 @@ class CorpusFacts:
         self.speaker_names = sorted(name for name, _ in self.speakers.values())
         add_words(self.speaker_names, tag="nr")  # so queries cut names the way ingest did
         self.word_segments = dict(connection.exec_driver_sql("SELECT token, segments FROM wordstat").fetchall())
+        self._said = bilingual.Vocabulary(self.word_segments)  # inflections of English words included
         self.segment_count = connection.exec_driver_sql("SELECT count(*) FROM segment").scalar_one()
         # The Chinese–English dictionary's pairs of which the corpus says a side, chosen at ingest.
         self.lexicon = bilingual.from_pairs(
@@ -124,7 +125,7 @@ class CorpusFacts:
 
     def said(self, form: str) -> int:
         """Segments holding a word, or at most those of a phrase's rarest word; 0 when never said."""
-        return bilingual.segments_holding(form, self.word_segments)
+        return self._said.said(form)
 
     def common(self, word: str) -> bool:
         """Whether a word is in so many segments that it says little about which passage is meant."""

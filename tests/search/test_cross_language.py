@@ -22,20 +22,31 @@ SEGMENTS = [
 ]
 
 
-def test_english_words_are_said_as_whole_words_and_chinese_ones_as_substrings():
+def test_english_words_are_said_as_whole_words_or_inflections_and_chinese_ones_as_substrings():
     assert says("the credit card number", "credit card") and not says("we discard it", "card")
+    assert says("two credit cards", "credit card") and not says("cardinal", "card")
+    assert says("back propagation was invented", "propagate") and says("can attackers extract", "attacker")
+    assert not says("artificial", "art")  # too short to match by its stem
     assert says("数据飞轮转起来", "飞轮")
 
 
-def test_a_passage_saying_two_of_the_query_words_beats_one_saying_one_word_twice(tmp_path, monkeypatch):
-    dictionary = tmp_path / "cedict.txt"
-    dictionary.write_text(CEDICT, encoding="utf-8")
-    monkeypatch.setattr("app.bilingual.BILINGUAL_FILE", dictionary)
+def translated_hits(tmp_path, monkeypatch, dictionary: str, segments: list[str], query: str) -> list:
+    (tmp_path / "cedict.txt").write_text(dictionary, encoding="utf-8")
+    monkeypatch.setattr("app.bilingual.BILINGUAL_FILE", tmp_path / "cedict.txt")
     folder = tmp_path / "t"
     folder.mkdir()
-    (folder / "a.txt").write_text(TALK.format(body="\n\n".join(SEGMENTS)), encoding="utf-8")
-    db = tmp_path / "kb.sqlite3"
-    assert ingest(folder, db).ok
-    with read_only_engine(db).connect() as connection:
-        hits = [hit for hit in search(connection, "private data flywheel").hits if hit.match == "translated"]
+    (folder / "a.txt").write_text(TALK.format(body="\n\n".join(segments)), encoding="utf-8")
+    assert ingest(folder, tmp_path / "kb.sqlite3").ok
+    with read_only_engine(tmp_path / "kb.sqlite3").connect() as connection:
+        return [hit for hit in search(connection, query).hits if hit.match == "translated"]
+
+
+def test_a_passage_saying_two_of_the_query_words_beats_one_saying_one_word_twice(tmp_path, monkeypatch):
+    hits = translated_hits(tmp_path, monkeypatch, CEDICT, SEGMENTS, "private data flywheel")
     assert [hit.segment for hit in hits[:2]] == [2, 1]
+
+
+def test_a_chinese_query_finds_the_english_passage_saying_its_gloss_inflected(tmp_path, monkeypatch):
+    segments = ["So can attackers extract the secrets?", *(f"第{n}位嘉宾上台，大家下午好。" for n in range(30))]
+    hits = translated_hits(tmp_path, monkeypatch, "攻擊者 攻击者 [gong1 ji1 zhe3] /attacker/\n", segments, "攻击者")
+    assert [(hit.segment, hit.translation) for hit in hits] == [(1, "attacker")]
