@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import config, sounds, text
 from app.db import Database, DatabaseMissing
+from app.memory import release_freed_memory
 from app.search.filters import corpus_facts
 from app.web.api import router as api_router
 from app.web.downloads import downloads
@@ -27,6 +28,7 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     with suppress(DatabaseMissing), app.state.database.session() as session:
         connection = session.connection()
         corpus_facts(connection).warm()  # the catalogue, word statistics and suggestion index searches read
+    release_freed_memory()  # what reading the catalogue left behind
     yield
 
 
