@@ -166,7 +166,7 @@ def is_added_word(word: str) -> bool:
     return normalize(word) in _loaded_words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: _entry remembers answers per dictionary
 class _Dictionary:
     """jieba's dictionary file as sorted word hashes with each word's frequency and person-name tag."""
 
@@ -175,17 +175,19 @@ class _Dictionary:
     names: np.ndarray  # bool: tagged "nr"
 
     def frequency(self, word: str) -> int:
-        at = self._find(word)
-        return 0 if at is None else int(self.frequencies[at])
+        return self._entry(word)[0]
 
     def is_name(self, word: str) -> bool:
-        at = self._find(word)
-        return at is not None and bool(self.names[at])
+        return self._entry(word)[1]
 
-    def _find(self, word: str) -> int | None:
+    @lru_cache(maxsize=200_000)  # noqa: B019 (one dictionary per process, never freed): keywords ask of every term
+    def _entry(self, word: str) -> tuple[int, bool]:
+        """(frequency, tagged "nr") of a word, (0, False) for one jieba does not list."""
         key = hash(word)
         at = int(np.searchsorted(self.hashes, key, side="right")) - 1  # of a word listed twice, the last line
-        return at if at >= 0 and self.hashes[at] == key else None
+        if at < 0 or self.hashes[at] != key:
+            return 0, False
+        return int(self.frequencies[at]), bool(self.names[at])
 
 
 @lru_cache(maxsize=1)
