@@ -292,11 +292,9 @@ class IndexCutter:
     """
 
     def __init__(self, names: Iterable[str] = ()) -> None:
-        self.names = tuple(sorted({normalize(name) for name in names} - {""}))
         self._jieba = rjieba.Jieba()
-        for word in {normalize(entry) for entry in _dictionary_entries()} | set(self.names):
-            if word:
-                self._jieba.add_word(word, ADDED_WORD_FREQUENCY, None)
+        for word in {normalize(word) for word in (*_dictionary_entries(), *names)} - {""}:
+            self._jieba.add_word(word, ADDED_WORD_FREQUENCY, None)
 
     def cut_for_search(self, normalized: str) -> list[str]:
         return self._jieba.cut_for_search(normalized)

@@ -20,7 +20,7 @@ from app.topics.keywords import heading_terms, term_counts, title_counts
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
-_cutter = text.IndexCutter()  # this process's cutter for the word index, replaced by _start_worker
+_cutter: text.IndexCutter | None = None  # this process's cutter for the word index, made by _start_worker
 
 
 @dataclass
@@ -65,6 +65,8 @@ def _joined(runs: list[str | None]) -> str:
 def prepare_talk(parsed: ParsedTalk) -> PreparedTalk:
     texts = [text.clean(p) for p in parsed.paragraphs]
     forms = [index_forms(t) for t in texts]
+    if _cutter is None:
+        raise RuntimeError("prepare_all makes the word index's cutter before any talk is prepared")
     tokens = [text.word_runs(normalized, _cutter) for normalized, _, _ in forms]
     words = [_joined(segment) for segment in tokens]  # what index_words gives, cut once
     terms = term_counts(tokens)
