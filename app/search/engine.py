@@ -69,8 +69,8 @@ class Hit(BaseModel):
     match: str = Field(
         "exact",
         description="exact (every term), alias, sounds_like, fuzzy (a variant of a term), words (some of the "
-        "query's words), translated (the query's words in the other language), semantic (similar meaning) "
-        "or related (most of the words, after the ranked results)",
+        "query's words), translated (the query's words in the other language), semantic (similar meaning), "
+        "context (next to passages that match) or related (most of the words, after the ranked results)",
     )
     heard: str | None = Field(None, description="for approximate matches: the form found in the text")
     translation: str | None = Field(
@@ -455,9 +455,8 @@ def _quick_ranking(connection: Connection, facts: CorpusFacts, query: Query) -> 
             by_words = _word_candidates(connection, facts, query, restriction, words, rarest=QUICK_WORDS, keep_one=True)
             similar = _semantic_candidates(connection, facts, query, restriction)
             ranked = {"words": by_words, "semantic": [segment_id for segment_id, _ in similar]}
-            return _fused_hits(
-                connection, facts, ranked, dict(similar), {}, [t.text for t in query.positive_terms] + words
-            )
+            marked = [t.text for t in query.positive_terms] + words
+            return _fused_hits(connection, facts, query, restriction, ranked, dict(similar), {}, marked)
     except OutOfTime:
         return []
 
@@ -573,22 +572,33 @@ def _fused_window(
     }
     known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
     marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
-    return _fused_hits(connection, facts, ranked, dict(similar), known, marked, translated), tiers
+    hits = _fused_hits(
+        connection, facts, result.query, exact.restriction, ranked, dict(similar), known, marked, translated
+    )
+    return hits, tiers
 
 
 def _fused_hits(
     connection: Connection,
     facts: CorpusFacts,
+    query: Query,
+    restriction: Restriction,
     ranked: dict[str, list[int]],
     similarity: dict[int, float],
     known: dict[int, Hit],
     marked: list[str],
     translated: Sequence[str] = (),
 ) -> list[Hit]:
-    """The sources' candidates fused into one order, as hits; none when only literal matches were found."""
-    fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, similarity)
+    """The sources' candidates fused into one order, as hits; none when only literal matches were found.
+
+    A segment that only neighbours candidates (found by context) is kept when it ranks among the first
+    FUSED_DEPTH and the filters and excluded terms allow it."""
+    fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, similarity, facts.owners.talk_code)
     if not any(item.found_by != "exact" for item in fused):
         return []  # nothing but literal matches: the literal listing is the ranking
+    nearby = [item.segment_id for item in fused[:FUSED_DEPTH] if item.found_by == "context"]
+    allowed = _permitted(connection, query, restriction, nearby) if nearby else set()
+    fused = [item for item in fused if item.found_by != "context" or item.segment_id in allowed]
     missing = [item.segment_id for item in fused if item.segment_id not in known]
     details = _segments(connection, missing) if missing else {}
     hits = []
@@ -596,7 +606,7 @@ def _fused_hits(
         hit = known.get(item.segment_id)
         if hit is None:
             talk_id, number, speaker, text = details[item.segment_id]
-            match = item.found_by if item.found_by in ("semantic", "translated") else "words"
+            match = item.found_by if item.found_by in ("semantic", "translated", "context") else "words"
             hit = _hit(facts, item.segment_id, talk_id, number, speaker, text, marked, item.score, match)
             if match == "translated":
                 hit.translation = next((form for form in translated if bilingual.says(normalize(text), form)), None)
@@ -735,11 +745,16 @@ def _semantic_candidates(
     nearest = vectors.nearest(query_vector.result(), SEMANTIC_DEPTH)
     if not nearest:
         return []
-    where, params = _allowed(query, restriction)
-    ids = ",".join(str(segment_id) for segment_id, _ in nearest)
-    sql = f"SELECT s.id FROM segment s WHERE s.id IN ({ids}) AND {where}"
-    allowed = {row[0] for row in connection.exec_driver_sql(sql, tuple(params))}
+    allowed = _permitted(connection, query, restriction, [segment_id for segment_id, _ in nearest])
     return [(segment_id, score) for segment_id, score in nearest if segment_id in allowed][:FUSED_DEPTH]
+
+
+def _permitted(connection: Connection, query: Query, restriction: Restriction, ids: list[int]) -> set[int]:
+    """Those of the segment ids that the filters allow and that hold none of the excluded terms."""
+    where, params = _allowed(query, restriction)
+    listed = ",".join(str(int(segment_id)) for segment_id in ids)
+    sql = f"SELECT s.id FROM segment s WHERE s.id IN ({listed}) AND {where}"
+    return {row[0] for row in connection.exec_driver_sql(sql, tuple(params))}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ literally starts ahead, and a passage that says the same in other words can stil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Tuned on the tuning half of tests/data/ranking_judged.json only (bench/ranking.py prints both halves);
@@ -25,20 +26,31 @@ RANK_OFFSET = 10  # how fast credit falls with rank: a small offset trusts each 
 # Similarity from which the encoder's neighbour is trusted as strongly as a literal match.
 CONFIDENT_SIMILARITY = 0.86
 CONFIDENT_BONUS = 0.05
-# A talk discusses a subject over several paragraphs: a candidate next to strong candidates shares
-# this much of their score (segment ids are consecutive within a talk).
-NEIGHBOUR_SHARE = 0.3
+# A talk discusses a subject over several paragraphs, and the answer to a question often lies next to
+# the paragraph that names it: each segment gains NEIGHBOUR_SHARE of the score of the candidates up to
+# NEIGHBOUR_REACH segments away in the same talk, a neighbour d away counting 1 / d**NEIGHBOUR_DECAY.
+# A segment between candidates that no source found joins the ranking this way ("context").
+# Tuned on the tuning half (nDCG@10 0.55 -> 0.63 against only the adjacent ones at 0.3).
+NEIGHBOUR_SHARE = 0.5
+NEIGHBOUR_REACH = 8
+NEIGHBOUR_DECAY = 0.75
 
 
 @dataclass
 class Fused:
     segment_id: int
     score: float
-    found_by: str  # the source that ranked it best: exact, approximate, related, words, translated or semantic
+    found_by: str  # the source that ranked it best: exact, approximate, related, words, translated,
+    # semantic, or context (no source: only next to candidates)
 
 
-def fuse(ranked: dict[str, list[int]], similarity: dict[int, float] | None = None) -> list[Fused]:
-    """Candidates of every source in one order, best first; `ranked` maps a source to its ids, best first."""
+def fuse(
+    ranked: dict[str, list[int]],
+    similarity: dict[int, float] | None = None,
+    talk_of: Callable[[int], int | None] = lambda segment_id: 0,
+) -> list[Fused]:
+    """Candidates of every source in one order, best first; `ranked` maps a source to its ids, best first,
+    and `talk_of` says which talk a segment id is in (None: no such segment)."""
     scores: dict[int, float] = {}
     best: dict[int, tuple[float, str]] = {}
     for source, ids in ranked.items():
@@ -51,8 +63,21 @@ def fuse(ranked: dict[str, list[int]], similarity: dict[int, float] | None = Non
     for segment_id, value in (similarity or {}).items():
         if segment_id in scores and value >= CONFIDENT_SIMILARITY:
             scores[segment_id] += CONFIDENT_BONUS
-    own = dict(scores)
-    for segment_id in scores:
-        scores[segment_id] += NEIGHBOUR_SHARE * (own.get(segment_id - 1, 0.0) + own.get(segment_id + 1, 0.0))
+    for segment_id, gained in _neighbourhood(scores, talk_of).items():
+        scores[segment_id] = scores.get(segment_id, 0.0) + gained
+        best.setdefault(segment_id, (0.0, "context"))
     order = sorted(scores, key=lambda segment_id: (-scores[segment_id], segment_id))
     return [Fused(segment_id, round(scores[segment_id], 5), best[segment_id][1]) for segment_id in order]
+
+
+def _neighbourhood(own: dict[int, float], talk_of: Callable[[int], int | None]) -> dict[int, float]:
+    """What each segment near a candidate gains from the candidates around it in its talk."""
+    gained: dict[int, float] = {}
+    for segment_id, value in own.items():
+        talk = talk_of(segment_id)
+        for distance in range(1, NEIGHBOUR_REACH + 1):
+            share = NEIGHBOUR_SHARE * value / distance**NEIGHBOUR_DECAY
+            for near in (segment_id - distance, segment_id + distance):
+                if near >= 0 and talk_of(near) == talk:
+                    gained[near] = gained.get(near, 0.0) + share
+    return gained

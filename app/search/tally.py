@@ -54,6 +54,12 @@ class SegmentOwners:
         self._talk_code = {talk: code for code, talk in enumerate(self.talks)}
         self._speaker_code = {speaker: code for code, speaker in enumerate(self.speakers) if speaker}
 
+    def talk_code(self, segment_id: int) -> int | None:
+        """The number of a segment's talk (its place in `talks`); None when no segment has that id."""
+        if 0 <= segment_id < len(self.talk_of) and self.talk_of[segment_id] >= 0:
+            return int(self.talk_of[segment_id])
+        return None
+
     def within(self, ids: np.ndarray, talks: list[str] | None = None, speakers: list[str] | None = None) -> np.ndarray:
         """The ids of segments in the allowed talks and of the allowed speakers, when given."""
         ids = ids[(ids >= 0) & (ids < len(self.talk_of))]

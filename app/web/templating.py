@@ -33,6 +33,7 @@ templates.env.globals["how_found"] = {
     "words": "has some of the words",
     "translated": "says it in the other language",
     "semantic": "similar meaning",
+    "context": "next to passages that match",
     "related": "has most of the words",
 }
 templates.env.filters["mark"] = mark

@@ -24,3 +24,24 @@ def test_neighbours_of_strong_candidates_rise():
     with_neighbour = fuse({"semantic": [50, 80, 10], "words": [11]})
     order = [item.segment_id for item in with_neighbour]
     assert order.index(10) < order.index(80)  # 10 sits next to 11, which words found too
+
+
+def test_a_paragraph_between_two_candidates_joins_as_context():
+    fused = {item.segment_id: item for item in fuse({"words": [20, 22]})}
+    assert fused[21].found_by == "context"
+    assert fused[21].score > fused[19].score  # it gains from both sides, 19 from one
+
+
+def test_neighbours_in_another_talk_gain_nothing():
+    def talk_of(segment_id: int) -> int | None:
+        return 0 if segment_id < 10 else 1  # talk 0 ends at segment 9
+
+    apart = {item.segment_id: item for item in fuse({"words": [9, 11]}, talk_of=talk_of)}
+    together = {item.segment_id: item for item in fuse({"words": [9, 11]})}
+    assert apart[9].score < together[9].score  # 9 gains nothing from 11 of the next talk
+    assert apart[10].score < together[10].score  # 10, in talk 1, gains from 11 but not from 9
+
+
+def test_context_never_passes_a_found_candidate_it_sits_beside_alone():
+    fused = [item.segment_id for item in fuse({"semantic": [5]})]
+    assert fused[0] == 5

@@ -205,3 +205,21 @@ def test_a_question_of_only_common_words_still_finds_passages(connection):
     result = search(connection, query)
     assert result.total == 0 and result.hits
     assert all("大模型" in normalize(hit.text) for hit in result.hits[:10])
+
+
+def test_paragraphs_next_to_matching_ones_join_the_ranking_as_context(connection):
+    hits = search(connection, "大模型会不会取代程序员", limit=50).hits
+    context = [hit for hit in hits if hit.match == "context"]
+    assert context, "no paragraph joined for being next to matching ones"
+    found = {(hit.talk_id, hit.segment) for hit in hits if hit.match != "context"}
+    for hit in context:
+        assert any((hit.talk_id, hit.segment + d) in found for d in range(-8, 9) if d), hit.segment
+
+
+def test_context_paragraphs_obey_the_filters_and_exclusions(connection):
+    everywhere = search(connection, "大模型会不会取代程序员", limit=50).hits
+    speaker = next(hit.speaker for hit in everywhere if hit.speaker)
+    filtered = search(connection, "大模型会不会取代程序员", filters={"speaker": speaker}, limit=50).hits
+    assert filtered and all(hit.speaker == speaker for hit in filtered)
+    excluded = search(connection, "大模型会不会取代程序员 -我们", limit=50).hits
+    assert excluded and not any("我们" in normalize(hit.text) for hit in excluded)
