@@ -560,7 +560,10 @@ def _fused_window(
     said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
     shared = [*words, *said]
     by_words = _word_candidates(connection, facts, result.query, exact.restriction, shared, keep_one=not result.total)
-    by_translation, translated = _translation_candidates(connection, facts, result.query, exact.restriction)
+    translations = _translations(facts, result.query)
+    by_translation, translated = _translation_candidates(
+        connection, facts, result.query, exact.restriction, translations
+    )
     similar = _semantic_candidates(connection, facts, result.query, exact.restriction)
     ranked = {
         "exact": [hit.segment_id for hit in literal],
@@ -570,6 +573,7 @@ def _fused_window(
         "translated": by_translation,
         "semantic": [segment_id for segment_id, _ in similar],
     }
+    ranked["covered"] = _coverage_order(connection, facts, result.query, translations, ranked)
     known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
     marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
     hits = _fused_hits(
@@ -616,6 +620,40 @@ def _fused_hits(
     return hits
 
 
+def _coverage_order(
+    connection: Connection,
+    facts: CorpusFacts,
+    query: Query,
+    translations: dict[str, list[str]],
+    ranked: dict[str, list[int]],
+) -> list[int]:
+    """The candidates of every source again, those saying more of the query's words first, in either
+    language: each source ranks by its own evidence (BM25 over Chinese words, over English glosses, a
+    vector), and none sees that a passage says 预测 and node features where the query says 预测 and 节点特征.
+
+    A word weighs as much as it is rare in the corpus and in general language (keywords.specificity);
+    a query of one such word gains nothing here.
+    """
+    concepts: dict[str, list[str]] = {word: [word] for word in _shared_words(query) if not facts.common(word)}
+    for term, forms in translations.items():
+        concepts.setdefault(term, [term]).extend(forms)
+    pool = list(dict.fromkeys(segment_id for ids in ranked.values() for segment_id in ids))
+    if len(concepts) < 2 or not pool:
+        return []
+    weight = {
+        concept: specificity(concept) * log(1 + facts.segment_count / (1 + max(map(facts.said, forms))))
+        for concept, forms in concepts.items()
+    }
+    covered = {
+        segment_id: sum(
+            weight[concept] for concept, forms in concepts.items() if any(bilingual.says(text, f) for f in forms)
+        )
+        for segment_id, text in ((i, normalize(row[3])) for i, row in _segments(connection, pool).items())
+    }
+    order = sorted((segment_id for segment_id in pool if covered.get(segment_id)), key=lambda i: -covered[i])
+    return order[: fusion.COVERED_DEPTH]
+
+
 def _shared_words(query: Query) -> list[str]:
     """The query's content words, for passages that share some of them (a question rarely occurs verbatim)."""
     found: list[str] = []
@@ -637,7 +675,11 @@ def _translations(facts: CorpusFacts, query: Query) -> dict[str, list[str]]:
 
 
 def _translation_candidates(
-    connection: Connection, facts: CorpusFacts, query: Query, restriction: Restriction
+    connection: Connection,
+    facts: CorpusFacts,
+    query: Query,
+    restriction: Restriction,
+    translations: dict[str, list[str]],
 ) -> tuple[list[int], list[str]]:
     """Segments that say the query's words in the other language, those saying more of its words first;
     and every translation looked for.
@@ -647,7 +689,6 @@ def _translation_candidates(
     come first, each word weighing as little as general language uses it (keywords.specificity: 数据飞轮
     for data flywheel before 私人数据), BM25 ordering the rest.
     """
-    translations = _translations(facts, query)
     forms = list(dict.fromkeys(form for found in translations.values() for form in found))
     pool = _word_candidates(
         connection, facts, query, restriction, forms, depth=TRANSLATION_POOL * FUSED_DEPTH, inflected=True

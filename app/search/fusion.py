@@ -21,7 +21,11 @@ SOURCE_WEIGHTS = {
     "words": 1.0,
     "translated": 1.2,
     "semantic": 0.7,
+    "covered": 1.0,  # the candidates again, by how many of the query's words they say (either language)
 }
+COVERED_DEPTH = 50  # how many of them the coverage ordering passes on
+# Orderings of the other sources' candidates: they add credit but never say how a hit was found.
+REORDERINGS = frozenset({"covered"})
 RANK_OFFSET = 10  # how fast credit falls with rank: a small offset trusts each source's top few most
 # Similarity from which the encoder's neighbour is trusted as strongly as a literal match.
 CONFIDENT_SIMILARITY = 0.86
@@ -58,6 +62,8 @@ def fuse(
         for rank, segment_id in enumerate(ids):
             credit = weight / (RANK_OFFSET + rank + 1)
             scores[segment_id] = scores.get(segment_id, 0.0) + credit
+            if source in REORDERINGS:
+                continue
             if segment_id not in best or credit > best[segment_id][0] or source == "exact":
                 best[segment_id] = (credit if source != "exact" else float("inf"), source)
     for segment_id, value in (similarity or {}).items():
@@ -67,7 +73,8 @@ def fuse(
         scores[segment_id] = scores.get(segment_id, 0.0) + gained
         best.setdefault(segment_id, (0.0, "context"))
     order = sorted(scores, key=lambda segment_id: (-scores[segment_id], segment_id))
-    return [Fused(segment_id, round(scores[segment_id], 5), best[segment_id][1]) for segment_id in order]
+    # An id only a reordering listed (it lists the other sources' candidates) counts as sharing words.
+    return [Fused(i, round(scores[i], 5), best.get(i, (0.0, "words"))[1]) for i in order]
 
 
 def _neighbourhood(own: dict[int, float], talk_of: Callable[[int], int | None]) -> dict[int, float]:

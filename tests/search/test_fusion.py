@@ -45,3 +45,10 @@ def test_neighbours_in_another_talk_gain_nothing():
 def test_context_never_passes_a_found_candidate_it_sits_beside_alone():
     fused = [item.segment_id for item in fuse({"semantic": [5]})]
     assert fused[0] == 5
+
+
+def test_the_coverage_ordering_lifts_a_candidate_without_naming_how_it_was_found():
+    plain = [item.segment_id for item in fuse({"words": [1, 50, 100]})]
+    covered = fuse({"words": [1, 50, 100], "covered": [100]})
+    assert [item.segment_id for item in covered].index(100) < plain.index(100)
+    assert {item.found_by for item in covered if item.segment_id == 100} == {"words"}
