@@ -209,7 +209,11 @@ def chinese_terms(words: list[str], lexicon: Lexicon) -> list[str]:
 
 
 def translations(
-    text: str, content_words: list[str], lexicon: Lexicon, said: Callable[[str], int]
+    text: str,
+    content_words: list[str],
+    lexicon: Lexicon,
+    said: Callable[[str], int],
+    fillers: frozenset[str] = frozenset(),
 ) -> dict[str, list[str]]:
     """For each dictionary entry in a query (normalised `text`, its content words), the translations
     the corpus says: `said(form)` counts the segments holding it, 0 for none.
@@ -219,6 +223,7 @@ def translations(
     One Chinese character is too ambiguous to stand for an English word (face → 面).
     A Chinese word said far less than the English term itself is another sense (transformer → 变压器,
     where Chinese passages say transformer): it is left out.
+    No filler is translated, and none is a translation (little → 有点: with little compute is not 有点).
     """
     found: dict[str, list[str]] = {}
     for term in english_terms(text, lexicon):
@@ -229,4 +234,7 @@ def translations(
         found[term] = [word for word in candidates if len(word) > 1 and said(word) and said(word) >= floor]
     for term in chinese_terms(content_words, lexicon):
         found[term] = [gloss for gloss in lexicon.to_english[term] if said(gloss)]
-    return {term: forms[:TRANSLATIONS_PER_TERM] for term, forms in found.items() if forms}
+    kept = {
+        term: [form for form in forms if form not in fillers] for term, forms in found.items() if term not in fillers
+    }
+    return {term: forms[:TRANSLATIONS_PER_TERM] for term, forms in kept.items() if forms}

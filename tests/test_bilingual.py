@@ -62,6 +62,17 @@ def test_translations_keep_what_the_corpus_says_in_its_usual_sense():
     assert translations("", ["信用卡", "专家"], lexicon(), said) == {"信用卡": ["credit card"]}  # expert is not said
 
 
+def test_no_filler_is_translated_or_a_translation():
+    little = parse_cedict(["有點 有点 [you3 dian3] /a little/", "少許 少许 [shao3 xu3] /a little/a few/"])
+
+    def said(form: str) -> int:
+        return 10
+
+    assert translations("little compute", [], little, said) == {"little": ["有点", "少许"]}
+    assert translations("little compute", [], little, said, frozenset({"有点"})) == {"little": ["少许"]}
+    assert translations("", ["有点"], little, said, frozenset({"有点"})) == {}
+
+
 def test_a_database_keeps_the_pairs_its_corpus_says_a_side_of():
     said = {"记忆": 3, "credit": 1, "card": 2}.get
     kept = list(bilingual.pairs(lexicon(), lambda form: min(said(word, 0) for word in form.split())))

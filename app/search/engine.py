@@ -39,7 +39,7 @@ from app.search.query import Clause, Query, Term, parse_query
 from app.search.tally import Tally, parse_ids
 from app.search.variants import Variant, variants
 from app.text import meaningful_words, normalize, words
-from app.topics.keywords import specificity
+from app.topics.keywords import filler_words, specificity
 
 SNIPPET_WIDTH = 160
 FACETS = ("event", "forum", "kind", "speaker", "talk")
@@ -670,7 +670,7 @@ def _translations(facts: CorpusFacts, query: Query) -> dict[str, list[str]]:
     own language, and its translation (智能 → intelligent) would pull in every passage of the other.
     """
     text = " ".join(term.text for term in query.positive_terms)
-    found = bilingual.translations(text, meaningful_words(text), facts.lexicon, facts.said)
+    found = bilingual.translations(text, meaningful_words(text), facts.lexicon, facts.said, filler_words())
     return {term: forms for term, forms in found.items() if not facts.common(term)}
 
 

@@ -93,7 +93,8 @@ def whole_words(search_tokens: Sequence[str | None]) -> list[str | None]:
     return out
 
 
-def _fillers() -> frozenset[str]:
+def filler_words() -> frozenset[str]:
+    """Stopwords and fillers of both languages: words that say nothing of what is talked about."""
     return _fillers_of(word_list(config.STOPWORDS_FILE), word_list(config.FILLERS_FILE))
 
 
@@ -105,7 +106,7 @@ def _fillers_of(stopwords: tuple[str, ...], fillers: tuple[str, ...]) -> frozens
 
 def content_words(search_tokens: Sequence[str | None], fillers: frozenset[str] | None = None) -> list[str | None]:
     """Each whole word, or None where punctuation, a filler, a one-character word or a number breaks the run."""
-    fillers = _fillers() if fillers is None else fillers
+    fillers = filler_words() if fillers is None else fillers
     return [word if word is not None and _is_content(word, fillers) else None for word in whole_words(search_tokens)]
 
 
@@ -118,7 +119,7 @@ def _is_content(word: str, fillers: frozenset[str]) -> bool:
 
 def term_counts(segments: Iterable[Sequence[str | None]], fillers: frozenset[str] | None = None) -> Counter[str]:
     """Counts of the terms of some segments (each its search-mode tokens, None at punctuation), pairs included."""
-    fillers = _fillers() if fillers is None else fillers
+    fillers = filler_words() if fillers is None else fillers
     singles: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     for tokens in segments:
@@ -139,7 +140,7 @@ def title_terms(title: str, fillers: frozenset[str] | None = None) -> frozenset[
 
     A filler, a number or punctuation ends a run (面向, 的), so each run reads as a term.
     """
-    fillers = _fillers() if fillers is None else fillers
+    fillers = filler_words() if fillers is None else fillers
     words = [
         None if word is None or word in fillers or word in TITLE_JOINERS or _MEANINGLESS.match(word) else word
         for word in whole_words(word_runs(normalize(title)))
