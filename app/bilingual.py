@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from app.config import BILINGUAL_FILE
+from app.config import BILINGUAL_FILE, GLOSSARY_FILE
 
 # Glosses that are not a translation but a cross-reference, a classifier or a name.
 _NOT_A_TRANSLATION = re.compile(r"^(CL:|variant of|old variant|see |abbr\.|surname|used in|also written|Taiwan pr\.)")
@@ -63,9 +63,22 @@ def clean_gloss(gloss: str) -> str | None:
     return text
 
 
-def parse_cedict(lines: Iterable[str]) -> Lexicon:
-    """The lexicon of CC-CEDICT lines (`繁體 简体 [pin1 yin1] /gloss/gloss/`), simplified forms only."""
-    lexicon = Lexicon()
+def parse_glossary(lines: Iterable[str], lexicon: Lexicon | None = None) -> Lexicon:
+    """`lexicon` (a new one by default) with the pairs of glossary lines (`算力 | compute | computing power`)."""
+    lexicon = lexicon or Lexicon()
+    for line in lines:
+        chinese, *glosses = (part.strip() for part in line.split("|"))
+        if line.startswith("#") or not chinese or " " in chinese:
+            continue
+        for english in filter(None, map(clean_gloss, glosses)):
+            lexicon.add(chinese, english)
+    return lexicon
+
+
+def parse_cedict(lines: Iterable[str], lexicon: Lexicon | None = None) -> Lexicon:
+    """`lexicon` (a new one by default) with the pairs of CC-CEDICT lines (`繁體 简体 [pin1 yin1] /gloss/gloss/`),
+    simplified forms only."""
+    lexicon = lexicon or Lexicon()
     for line in lines:
         if line.startswith("#") or "/" not in line:
             continue
@@ -81,28 +94,40 @@ def parse_cedict(lines: Iterable[str]) -> Lexicon:
     return lexicon
 
 
-def dictionary_state(path: Path | None = None) -> str:
-    """Which dictionary file, and which version of it: a database's translations are stale once it changes."""
-    path = path or BILINGUAL_FILE
+def dictionary_state(path: Path | None = None, glossary: Path | None = None) -> str:
+    """Which dictionary and glossary files, and which versions of them: a database's translations are
+    stale once either changes."""
+    return " + ".join(_file_state(file) for file in _sources(path, glossary))
+
+
+def _sources(path: Path | None, glossary: Path | None) -> tuple[Path | None, Path | None]:
+    return path or BILINGUAL_FILE, glossary or GLOSSARY_FILE
+
+
+def _file_state(path: Path | None) -> str:
     if path is None or not path.is_file():
         return "none"
     stat = path.stat()
     return f"{path} {stat.st_mtime_ns} {stat.st_size}"
 
 
-def read_lexicon(path: Path | None = None) -> Lexicon:
-    """The dictionary file's lexicon (KB_BILINGUAL_DICTIONARY); empty when the file is missing.
-    Read once per process and version of the file: an ingest of many small folders reads it once."""
-    path = path or BILINGUAL_FILE
-    if path is None or not path.is_file():
-        return Lexicon()
-    return _parsed(path, dictionary_state(path))
+def read_lexicon(path: Path | None = None, glossary: Path | None = None) -> Lexicon:
+    """The lexicon of the glossary (app/data/glossary.txt), then of the dictionary (KB_BILINGUAL_DICTIONARY),
+    so that the glossary's senses come first; a missing file adds nothing. Read once per process and
+    version of the files: an ingest of many small folders reads them once."""
+    path, glossary = _sources(path, glossary)
+    return _parsed(path, glossary, dictionary_state(path, glossary))
 
 
 @lru_cache(maxsize=1)
-def _parsed(path: Path, _state: str) -> Lexicon:
-    with path.open(encoding="utf-8") as lines:
-        return parse_cedict(lines)
+def _parsed(path: Path | None, glossary: Path | None, _state: str) -> Lexicon:
+    lexicon = Lexicon()
+    if glossary is not None and glossary.is_file():
+        parse_glossary(glossary.read_text(encoding="utf-8").splitlines(), lexicon)
+    if path is not None and path.is_file():
+        with path.open(encoding="utf-8") as lines:
+            parse_cedict(lines, lexicon)
+    return lexicon
 
 
 class Vocabulary:
@@ -160,7 +185,7 @@ def english_terms(text: str, lexicon: Lexicon) -> list[str]:
     `mixture of experts versus dense models` → mixture, expert, dense, model (no entry holds two)."""
     found: list[str] = []
     for run in _ENGLISH_RUN.findall(text):
-        tokens = run.split()
+        tokens = [part for token in run.split() for part in _unhyphenated(token, lexicon)]
         index = 0
         while index < len(tokens):
             for size in range(min(MAX_GLOSS_WORDS, len(tokens) - index), 0, -1):
@@ -177,6 +202,13 @@ def english_terms(text: str, lexicon: Lexicon) -> list[str]:
                 break
             index += 1
     return list(dict.fromkeys(found))
+
+
+def _unhyphenated(token: str, lexicon: Lexicon) -> list[str]:
+    """A hyphenated word as its parts (large-model → large model), unless the dictionary lists it (fine-tuning)."""
+    if "-" not in token or token in lexicon.to_chinese:
+        return [token]
+    return [part for part in token.split("-") if part]
 
 
 def stem(word: str) -> str | None:
@@ -199,10 +231,12 @@ def says(text: str, form: str) -> bool:
 
 
 def chinese_terms(words: list[str], lexicon: Lexicon) -> list[str]:
-    """The dictionary's Chinese entries among jieba's words, longest first, leaving out the parts of
-    a word already found (神经网络 → neural network, not also 神经 → nerve)."""
+    """The dictionary's Chinese entries among jieba's words and runs of up to three of them (反向 传播 →
+    反向传播), longest first, leaving out the parts of a word already found (神经网络 → neural network,
+    not also 神经 → nerve)."""
+    runs = {"".join(words[start : start + size]) for size in range(1, 4) for start in range(len(words) - size + 1)}
     found: list[str] = []
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+    for word in sorted(runs, key=lambda w: (-len(w), w)):
         if not word.isascii() and word in lexicon.to_english and not any(word in longer for longer in found):
             found.append(word)
     return found

@@ -55,13 +55,14 @@ DATA_DIR = Path(
     _setting(
         "KB_DATA_DIR",
         PACKAGE_DIR / "data",
-        "folder of the editable lists dictionary.txt, aliases.txt, stopwords.txt, fillers.txt and people.txt",
+        "folder of the editable lists: dictionary, aliases, stopwords, fillers, glossary and people (.txt)",
     )
 )
 DICTIONARY_FILE = DATA_DIR / "dictionary.txt"
 ALIASES_FILE = DATA_DIR / "aliases.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 FILLERS_FILE = DATA_DIR / "fillers.txt"  # words that say nothing of a topic, left out of keywords
+GLOSSARY_FILE = DATA_DIR / "glossary.txt"  # terms of the field CC-CEDICT lacks (算力 | compute), read before it
 PEOPLE_FILE = DATA_DIR / "people.txt"  # correct names of people the recogniser mishears (app/roster.py)
 
 

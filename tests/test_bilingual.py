@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from app import bilingual
-from app.bilingual import Lexicon, chinese_terms, clean_gloss, english_terms, parse_cedict, singular, translations
+from app.bilingual import (
+    Lexicon,
+    chinese_terms,
+    clean_gloss,
+    english_terms,
+    parse_cedict,
+    parse_glossary,
+    singular,
+    translations,
+)
 
 LINES = [
     "# CC-CEDICT",
@@ -49,6 +58,26 @@ def test_chinese_entries_leave_out_the_parts_of_a_longer_entry():
     assert chinese_terms(["神经", "网络", "神经网络"], lexicon()) == ["神经网络"]
 
 
+def test_an_entry_jieba_cuts_in_two_is_found_in_its_run_of_words():
+    assert chinese_terms(["训练", "神经", "网络"], lexicon()) == ["神经网络"]
+
+
+def test_a_hyphenated_word_is_looked_up_in_parts_unless_the_dictionary_lists_it():
+    words = parse_glossary(["大模型 | large model", "微调 | fine-tuning"])
+    assert english_terms("large-model research", words) == ["large model"]
+    assert english_terms("cheap fine-tuning", words) == ["fine-tuning"]
+
+
+def test_the_glossary_comes_before_the_dictionary_and_a_missing_file_adds_nothing(tmp_path):
+    (tmp_path / "glossary.txt").write_text("# terms\n算力 | compute | computing power\n", encoding="utf-8")
+    (tmp_path / "cedict.txt").write_text("算力 算力 [suan4 li4] /hash rate/\n", encoding="utf-8")
+    both = bilingual.read_lexicon(tmp_path / "cedict.txt", tmp_path / "glossary.txt")
+    assert both.to_english["算力"] == ["compute", "computing power", "hash rate"]
+    assert both.to_chinese["compute"] == ["算力"]
+    only_dictionary = bilingual.read_lexicon(tmp_path / "cedict.txt", tmp_path / "absent.txt")
+    assert only_dictionary.to_english["算力"] == ["hash rate"]
+
+
 def test_translations_keep_what_the_corpus_says_in_its_usual_sense():
     counts = {"记忆": 40, "内存": 90, "credit": 3, "card": 5, "transformer": 300, "变压器": 1, "面": 900, "face": 8}
 
@@ -82,7 +111,7 @@ def test_a_database_keeps_the_pairs_its_corpus_says_a_side_of():
     assert again.to_english["记忆"] == ["remember", "recall", "memory"]  # glosses back in the order of senses
 
 
-def test_a_missing_dictionary_file_gives_an_empty_lexicon(tmp_path):
-    empty = bilingual.read_lexicon(tmp_path / "absent.txt")
+def test_missing_dictionary_and_glossary_files_give_an_empty_lexicon(tmp_path):
+    empty = bilingual.read_lexicon(tmp_path / "absent.txt", tmp_path / "absent-glossary.txt")
     assert empty.to_english == {} and empty.to_chinese == {}
-    assert bilingual.dictionary_state(tmp_path / "absent.txt") == "none"
+    assert bilingual.dictionary_state(tmp_path / "absent.txt", tmp_path / "absent-glossary.txt") == "none + none"

@@ -16,6 +16,7 @@ def test_a_build_keeps_the_pairs_its_corpus_says_and_an_edited_dictionary_is_rea
     dictionary = tmp_path / "cedict.txt"
     dictionary.write_text(CHIP + UNSAID, encoding="utf-8")
     monkeypatch.setattr("app.bilingual.BILINGUAL_FILE", dictionary)
+    monkeypatch.setattr("app.bilingual.GLOSSARY_FILE", tmp_path / "no-glossary.txt")
     db = tmp_path / "kb.sqlite3"
     build(tmp_path / "t", db)
     assert rows(db, "SELECT chinese, english, sense FROM translation ORDER BY sense") == [
@@ -28,8 +29,9 @@ def test_a_build_keeps_the_pairs_its_corpus_says_and_an_edited_dictionary_is_rea
     assert ("功耗", "power consumption", 0) in rows(db, "SELECT chinese, english, sense FROM translation")
 
 
-def test_without_a_dictionary_a_build_has_no_translations(tmp_path: Path, monkeypatch):
+def test_without_a_dictionary_or_glossary_a_build_has_no_translations(tmp_path: Path, monkeypatch):
     monkeypatch.setattr("app.bilingual.BILINGUAL_FILE", None)
+    monkeypatch.setattr("app.bilingual.GLOSSARY_FILE", tmp_path / "no-glossary.txt")
     db = tmp_path / "kb.sqlite3"
     build(tmp_path / "t", db)
     assert rows(db, "SELECT count(*) FROM translation") == [(0,)]

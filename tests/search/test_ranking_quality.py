@@ -11,7 +11,7 @@ import pytest
 from bench import ranking
 
 # A little under what the held-out half measured when these were set (see the README's Benchmarks).
-HELD_OUT_FLOORS = {"topic": 0.70, "question": 0.30, "entity": 0.55, "english": 0.25, "passage": 0.78, "all": 0.56}
+HELD_OUT_FLOORS = {"topic": 0.70, "question": 0.28, "entity": 0.55, "english": 0.33, "passage": 0.78, "all": 0.56}
 
 
 @pytest.fixture(scope="module")
