@@ -232,24 +232,27 @@ def says(text: str, form: str) -> bool:
 
 def chinese_terms(words: list[str], lexicon: Lexicon) -> list[str]:
     """The dictionary's Chinese entries among jieba's words and runs of up to three of them (反向 传播 →
-    反向传播), longest first, leaving out the parts of a word already found (神经网络 → neural network,
-    not also 神经 → nerve)."""
+    反向传播, 图 神经网络 → 图神经网络), longest first, leaving out the parts of a word already found
+    (神经网络 → neural network, not also 神经 → nerve). One character alone is too ambiguous (图: picture,
+    chart, map) to be an entry."""
     runs = {"".join(words[start : start + size]) for size in range(1, 4) for start in range(len(words) - size + 1)}
     found: list[str] = []
     for word in sorted(runs, key=lambda w: (-len(w), w)):
-        if not word.isascii() and word in lexicon.to_english and not any(word in longer for longer in found):
+        if len(word) < 2 or word.isascii() or word not in lexicon.to_english:
+            continue
+        if not any(word in longer for longer in found):
             found.append(word)
     return found
 
 
 def translations(
     text: str,
-    content_words: list[str],
+    words: list[str],
     lexicon: Lexicon,
     said: Callable[[str], int],
     fillers: frozenset[str] = frozenset(),
 ) -> dict[str, list[str]]:
-    """For each dictionary entry in a query (normalised `text`, its content words), the translations
+    """For each dictionary entry in a query (normalised `text`, jieba's words of it), the translations
     the corpus says: `said(form)` counts the segments holding it, 0 for none.
 
     An English entry takes the Chinese words for which it is the first sense (memory → 记忆 before
@@ -266,7 +269,7 @@ def translations(
         )
         floor = RAREST_TRANSLATION * said(term)
         found[term] = [word for word in candidates if len(word) > 1 and said(word) and said(word) >= floor]
-    for term in chinese_terms(content_words, lexicon):
+    for term in chinese_terms(words, lexicon):
         found[term] = [gloss for gloss in lexicon.to_english[term] if said(gloss)]
     kept = {
         term: [form for form in forms if form not in fillers] for term, forms in found.items() if term not in fillers

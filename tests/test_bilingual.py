@@ -60,6 +60,12 @@ def test_chinese_entries_leave_out_the_parts_of_a_longer_entry():
 
 def test_an_entry_jieba_cuts_in_two_is_found_in_its_run_of_words():
     assert chinese_terms(["训练", "神经", "网络"], lexicon()) == ["神经网络"]
+    graphs = parse_glossary(["图神经网络 | graph neural network", "图 | picture"])
+    assert chinese_terms(["增强", "图", "神经网络"], graphs) == ["图神经网络"]
+
+
+def test_one_character_alone_is_not_looked_up():
+    assert chinese_terms(["面", "专家"], lexicon()) == ["专家"]
 
 
 def test_a_hyphenated_word_is_looked_up_in_parts_unless_the_dictionary_lists_it():

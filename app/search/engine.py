@@ -38,7 +38,7 @@ from app.search.matching import clause_sql, fts_phrase, matching_ids_sql, negati
 from app.search.query import Clause, Query, Term, parse_query
 from app.search.tally import Tally, parse_ids
 from app.search.variants import Variant, variants
-from app.text import meaningful_words, normalize, words
+from app.text import meaningful_words, normalize, plain_words, words
 from app.topics.keywords import filler_words, specificity
 
 SNIPPET_WIDTH = 160
@@ -670,7 +670,9 @@ def _translations(facts: CorpusFacts, query: Query) -> dict[str, list[str]]:
     own language, and its translation (智能 → intelligent) would pull in every passage of the other.
     """
     text = " ".join(term.text for term in query.positive_terms)
-    found = bilingual.translations(text, meaningful_words(text), facts.lexicon, facts.said, filler_words())
+    fillers = filler_words()
+    cut = [word for word in plain_words(text) if word.strip() and word not in fillers]  # 图 stays: 图神经网络
+    found = bilingual.translations(text, cut, facts.lexicon, facts.said, fillers)
     return {term: forms for term, forms in found.items() if not facts.common(term)}
 
 
