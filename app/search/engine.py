@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection
 
 from app import bilingual, config, semantic
-from app.aliases import aliases_version, forms_said_in
+from app.aliases import aliases_version, equivalents, forms_said_in
 from app.models import TALK_KINDS
 from app.search import fusion, ranking
 from app.search.broad import first_matches
@@ -573,7 +573,7 @@ def _fused_window(
         "translated": by_translation,
         "semantic": [segment_id for segment_id, _ in similar],
     }
-    ranked["covered"] = _coverage_order(connection, facts, result.query, translations, ranked)
+    ranked["covered"] = _coverage_order(connection, facts, result.query, translations, ranked, approximate.variants)
     known = {hit.segment_id: hit for hit in [*related.hits, *approximate.hits, *literal]}
     marked = [*(t.text for t in result.query.positive_terms), *words, *said, *translated]
     hits = _fused_hits(
@@ -626,15 +626,21 @@ def _coverage_order(
     query: Query,
     translations: dict[str, list[str]],
     ranked: dict[str, list[int]],
+    heard: Sequence[Variant] = (),
 ) -> list[int]:
     """The candidates of every source again, those saying more of the query's words first, in either
     language: each source ranks by its own evidence (BM25 over Chinese words, over English glosses, a
     vector), and none sees that a passage says 预测 and node features where the query says 预测 and 节点特征.
+    A word is also said in its known and heard forms (`heard`: Llama as 喇嘛).
 
     A word weighs as much as it is rare in the corpus and in general language (keywords.specificity);
     a query of one such word gains nothing here.
     """
-    concepts: dict[str, list[str]] = {word: [word] for word in _shared_words(query) if not facts.common(word)}
+    concepts: dict[str, list[str]] = {
+        word: [word, *equivalents(word), *(v.text for v in heard if v.of == word)]
+        for word in _shared_words(query)
+        if not facts.common(word)
+    }
     for term, forms in translations.items():
         concepts.setdefault(term, [term]).extend(forms)
     pool = list(dict.fromkeys(segment_id for ids in ranked.values() for segment_id in ids))

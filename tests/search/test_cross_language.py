@@ -5,7 +5,8 @@ from __future__ import annotations
 from app.bilingual import says
 from app.db import read_only_engine
 from app.ingest import ingest
-from app.search import search
+from app.search import engine, search
+from app.search.variants import Variant
 
 CEDICT = (
     "數據 数据 [shu4 ju4] /data/numbers/\n"
@@ -50,3 +51,19 @@ def test_a_chinese_query_finds_the_english_passage_saying_its_gloss_inflected(tm
     segments = ["So can attackers extract the secrets?", *(f"第{n}位嘉宾上台，大家下午好。" for n in range(30))]
     hits = translated_hits(tmp_path, monkeypatch, "攻擊者 攻击者 [gong1 ji1 zhe3] /attacker/\n", segments, "攻击者")
     assert [(hit.segment, hit.translation) for hit in hits] == [(1, "attacker")]
+
+
+def test_the_coverage_ordering_counts_a_word_said_in_a_heard_form(tmp_path):
+    """Of two candidates saying 开源, the one that also says Llama as the recogniser heard it (喇嘛) comes first."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    segments = ["开源生态开源社区都很开源。", "喇嘛开源了新版本。", *(f"第{n}位嘉宾上台，大家下午好。" for n in range(60))]
+    (folder / "a.txt").write_text(TALK.format(body="\n\n".join(segments)), encoding="utf-8")
+    assert ingest(folder, tmp_path / "kb.sqlite3").ok
+    with read_only_engine(tmp_path / "kb.sqlite3").connect() as connection:
+        ids = dict(connection.exec_driver_sql("SELECT number, id FROM segment").fetchall())
+        facts = engine.corpus_facts(connection)
+        query = engine.parse_query("llama 开源")
+        heard = [Variant("喇嘛", "sounds_like", "llama", 0.8)]
+        order = engine._coverage_order(connection, facts, query, {}, {"words": [ids[1], ids[2]]}, heard)
+    assert order == [ids[2], ids[1]]
