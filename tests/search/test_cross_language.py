@@ -57,7 +57,11 @@ def test_the_coverage_ordering_counts_a_word_said_in_a_heard_form(tmp_path):
     """Of two candidates saying 开源, the one that also says Llama as the recogniser heard it (喇嘛) comes first."""
     folder = tmp_path / "t"
     folder.mkdir()
-    segments = ["开源生态开源社区都很开源。", "喇嘛开源了新版本。", *(f"第{n}位嘉宾上台，大家下午好。" for n in range(60))]
+    segments = [
+        "开源生态开源社区都很开源。",
+        "喇嘛开源了新版本。",
+        *(f"第{n}位嘉宾上台，大家下午好。" for n in range(60)),
+    ]
     (folder / "a.txt").write_text(TALK.format(body="\n\n".join(segments)), encoding="utf-8")
     assert ingest(folder, tmp_path / "kb.sqlite3").ok
     with read_only_engine(tmp_path / "kb.sqlite3").connect() as connection:
