@@ -153,7 +153,7 @@ def title_terms(title: str, fillers: frozenset[str] | None = None) -> frozenset[
                 break
             run = join_pair(run, word) if run else word
             if len(run) >= 2 or _LATIN.match(run):
-                terms.add(run)
+                terms.add(_singular(run))  # as fold() counts it: Large Language Models is large language model
     return frozenset(terms)
 
 

@@ -115,6 +115,10 @@ def test_a_title_names_its_terms_across_words_but_not_across_fillers():
     assert "通用人工智能" in heading_terms("带来曙光", "主题讨论：通用人工智能")
 
 
+def test_a_title_names_an_english_term_in_the_singular_form_its_counts_use():
+    assert {"graph neural network", "language model"} <= title_terms("Graph Neural Networks and Language Models")
+
+
 def test_a_title_run_the_talk_says_is_counted_though_jieba_cuts_it():
     said = ["数联网是什么", "我们的数联网", "数联网和数据供应链"]
     counts = title_counts(title_terms("基于数联网的数据供应链"), said, Counter({"联网": 3}))
