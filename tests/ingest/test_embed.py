@@ -111,13 +111,14 @@ def test_a_large_build_finds_the_nearest_vectors_through_its_coarse_projection(t
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     ids = np.arange(10, 5_010)
     semantic.save_vectors(tmp_path, ids, vectors)
-    assert (tmp_path / "coarse.npy").exists()
+    assert np.load(tmp_path / "coarse.npy", mmap_mode="r").dtype == np.int8  # a quarter of float32's pages
     index = semantic.VectorIndex(
         np.load(tmp_path / "ids.npy"),
         np.load(tmp_path / "vectors.npy", mmap_mode="r"),
         np.load(tmp_path / "scales.npy"),
         np.load(tmp_path / "basis.npy"),
         np.load(tmp_path / "coarse.npy", mmap_mode="r"),
+        np.load(tmp_path / "coarse_scales.npy"),
     )
     stored = (index.vectors.astype(np.float32) * index.scales[:, None]).astype(np.float32)
     for row in (0, 1234, 4999):
