@@ -3,9 +3,10 @@
 A question typed in English about a Chinese passage (hallucination → 幻觉) or in Chinese about an
 English keynote (信用卡 → credit card) shares no word with it, and the encoder matches across
 languages only weakly. CC-CEDICT gives each Chinese word its English glosses; read backwards, it
-gives an English word the Chinese words glossed by it. Ingest stores the pairs of which the corpus
-says a side (the translation table); a search reads them from there and keeps the translations
-the corpus says.
+gives an English word the Chinese words glossed by it. A glossary of the field's terms that CC-CEDICT
+lacks or glosses with another sense first (算力: compute, not hash rate) is read before it. Ingest
+stores the pairs of which the corpus says a side (the translation table); a search reads them from
+there and keeps the translations the corpus says.
 """
 
 from __future__ import annotations
