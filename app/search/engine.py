@@ -597,10 +597,11 @@ def _fused_hits(
 
     A segment that only neighbours candidates (found by context) is kept when it ranks among the first
     FUSED_DEPTH and the filters and excluded terms allow it."""
-    fused = fusion.fuse({source: ids for source, ids in ranked.items() if ids}, similarity, facts.owners.talk_code)
+    sources = {source: ids for source, ids in ranked.items() if ids}
+    fused = fusion.fuse(sources, similarity, facts.owners.talk_code, context_within=FUSED_DEPTH)
     if not any(item.found_by != "exact" for item in fused):
         return []  # nothing but literal matches: the literal listing is the ranking
-    nearby = [item.segment_id for item in fused[:FUSED_DEPTH] if item.found_by == "context"]
+    nearby = [item.segment_id for item in fused if item.found_by == "context"]
     allowed = _permitted(connection, query, restriction, nearby) if nearby else set()
     fused = [item for item in fused if item.found_by != "context" or item.segment_id in allowed]
     missing = [item.segment_id for item in fused if item.segment_id not in known]

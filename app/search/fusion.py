@@ -52,9 +52,12 @@ def fuse(
     ranked: dict[str, list[int]],
     similarity: dict[int, float] | None = None,
     talk_of: Callable[[int], int | None] = lambda segment_id: 0,
+    context_within: int | None = None,
 ) -> list[Fused]:
     """Candidates of every source in one order, best first; `ranked` maps a source to its ids, best first,
-    and `talk_of` says which talk a segment id is in (None: no such segment)."""
+    and `talk_of` says which talk a segment id is in (None: no such segment). With `context_within`, a
+    segment found only by context is kept only among the first that many (the neighbours of a few
+    hundred candidates are thousands of segments)."""
     scores: dict[int, float] = {}
     best: dict[int, tuple[float, str]] = {}
     for source, ids in ranked.items():
@@ -73,6 +76,8 @@ def fuse(
         scores[segment_id] = scores.get(segment_id, 0.0) + gained
         best.setdefault(segment_id, (0.0, "context"))
     order = sorted(scores, key=lambda segment_id: (-scores[segment_id], segment_id))
+    if context_within is not None:
+        order = [i for at, i in enumerate(order) if at < context_within or best.get(i, (0, ""))[1] != "context"]
     # An id only a reordering listed (it lists the other sources' candidates) counts as sharing words.
     return [Fused(i, round(scores[i], 5), best.get(i, (0.0, "words"))[1]) for i in order]
 

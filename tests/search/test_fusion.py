@@ -52,3 +52,15 @@ def test_the_coverage_ordering_lifts_a_candidate_without_naming_how_it_was_found
     covered = fuse({"words": [1, 50, 100], "covered": [100]})
     assert [item.segment_id for item in covered].index(100) < plain.index(100)
     assert {item.found_by for item in covered if item.segment_id == 100} == {"words"}
+
+
+def test_context_is_kept_only_among_the_first_places_asked_for():
+    everything = fuse({"words": [10, 12, 14]}, talk_of=lambda segment_id: 0)
+    first = fuse({"words": [10, 12, 14]}, talk_of=lambda segment_id: 0, context_within=4)
+    assert len([item for item in everything if item.found_by == "context"]) > 10  # 11, 13 and the reach around
+    assert [(item.segment_id, item.found_by) for item in first] == [
+        (12, "words"),
+        (10, "words"),
+        (14, "words"),
+        (11, "context"),
+    ]
