@@ -96,7 +96,7 @@ def read_progress(db_path: Path, build: str) -> Progress | None:
 COARSE_FROM = 50_000  # segments from which a scan of every full vector costs more than the two steps below
 COARSE_DIMENSIONS = 96  # principal components kept for the first, coarse step (recall@50 0.96 on real vectors)
 COARSE_CANDIDATES = 4_000  # nearest by the coarse step, re-scored with the full vectors
-SCAN_ROWS = 16_384  # full vectors widened to float32 at a time when every one is scanned
+SCAN_ROWS = 16_384  # rows widened to float32 at a time when every one is scanned
 
 
 @dataclass
@@ -126,18 +126,20 @@ class VectorIndex:
         query = query.astype(np.float32)
         if self.coarse is not None and self.basis is not None and len(self.ids) > COARSE_CANDIDATES:
             projected = (query @ self.basis) * (1.0 if self.coarse_scales is None else self.coarse_scales)
-            chunks = (slice(start, start + SCAN_ROWS) for start in range(0, len(self.ids), SCAN_ROWS))
-            rough = np.concatenate([self.coarse[rows].astype(np.float32) @ projected for rows in chunks])
+            rough = np.concatenate([self.coarse[rows].astype(np.float32) @ projected for rows in self._chunks()])
             candidates = np.sort(np.argpartition(-rough, COARSE_CANDIDATES - 1)[:COARSE_CANDIDATES])
             scores = self._similarities(candidates, query)
         else:
             candidates = np.arange(len(self.ids))
-            chunks = (slice(start, start + SCAN_ROWS) for start in range(0, len(self.ids), SCAN_ROWS))
-            scores = np.concatenate([self._similarities(rows, query) for rows in chunks])
+            scores = np.concatenate([self._similarities(rows, query) for rows in self._chunks()])
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(int(self.ids[candidates[i]]), float(scores[i])) for i in top]
+
+    def _chunks(self) -> list[slice]:
+        """Rows SCAN_ROWS at a time: int8 widened to float32 a chunk at a time, never all at once."""
+        return [slice(start, start + SCAN_ROWS) for start in range(0, len(self.ids), SCAN_ROWS)]
 
     def _similarities(self, rows: np.ndarray | slice, query: np.ndarray) -> np.ndarray:
         return (self.vectors[rows].astype(np.float32) @ query) * self.scales[rows]
