@@ -92,6 +92,10 @@ ANSWER_CACHE_SIZE = _int("KB_ANSWER_CACHE", 512, "answers (counts, rankings, pag
 POOL_SIZE = _int("KB_POOL_SIZE", 8, "read-only database connections kept open per server process")
 POOL_OVERFLOW = _int("KB_POOL_OVERFLOW", 56, "extra connections opened under load, closed when idle")
 
+SEARCHES_AT_ONCE = _int(
+    "KB_SEARCHES_AT_ONCE", 2, "searches a server process computes at the same time; the others wait their turn"
+)
+
 # Queries
 MAX_QUERY_CHARS = _int("KB_MAX_QUERY_CHARS", 500, "longest query read; the rest is ignored, with a notice")
 SEARCH_BUDGET_SECONDS = _float(

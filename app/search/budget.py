@@ -3,11 +3,16 @@
 SQLite calls a progress handler every few thousand virtual-machine steps; once the deadline
 has passed the handler stops the statement, which then raises `OutOfTime`. The answer cache
 never remembers an interrupted computation, since the exception passes through it.
+
+The budget is wall time, so a search must not share its core with many others while it runs:
+`turn` lets only a few searches of a process compute at once, and the others wait before
+their clock starts.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +20,24 @@ from contextlib import contextmanager
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
+from app import config
+
 PROGRESS_STEPS = 20_000  # VM steps between deadline checks: about a tenth of a millisecond
+
+
+_turns = threading.BoundedSemaphore(config.SEARCHES_AT_ONCE)
+
+
+@contextmanager
+def turn() -> Iterator[None]:
+    """Wait until fewer than config.SEARCHES_AT_ONCE searches of this process are computing.
+
+    With the GIL, sixteen searches at once are no faster in total than two, but each takes eight
+    times as long by the clock (so more of them run out of budget), and each holds its scratch
+    memory (vector scores, id lists, a connection's page cache) all that time.
+    """
+    with _turns:
+        yield
 
 
 class OutOfTime(Exception):

@@ -31,7 +31,7 @@ from app.aliases import aliases_version, equivalents, forms_said_in
 from app.models import TALK_KINDS
 from app.search import fusion, ranking
 from app.search.broad import first_matches
-from app.search.budget import OutOfTime, deadline
+from app.search.budget import OutOfTime, deadline, turn
 from app.search.filters import CorpusFacts, Restriction, corpus_facts, restrict
 from app.search.highlight import mark
 from app.search.matching import clause_sql, fts_phrase, matching_ids_sql, negations_sql, term_sql
@@ -395,18 +395,19 @@ def search(
     if not query:
         return SearchResult(query, 0)
     facts = corpus_facts(connection)  # loaded once per database, outside the budget of one query
-    if sort == "relevance" and mode == "all":
-        _query_vector(facts, query)  # starts encoding the query while SQLite works
-    seconds = config.SEARCH_BUDGET_SECONDS if budget is None else budget
-    counted: tuple[SearchResult, _Scope] | None = None
-    try:
-        with deadline(connection, seconds):
-            counted = _counted(connection, facts, query)
-            result, exact = counted
-            _rank(connection, facts, result, exact, limit=limit, offset=offset, sort=sort, mode=mode)
-            return result
-    except OutOfTime:
-        return _too_broad(connection, facts, query, limit, offset, counted[0] if counted else None)
+    with turn():
+        if sort == "relevance" and mode == "all":
+            _query_vector(facts, query)  # starts encoding the query while SQLite works
+        seconds = config.SEARCH_BUDGET_SECONDS if budget is None else budget
+        counted: tuple[SearchResult, _Scope] | None = None
+        try:
+            with deadline(connection, seconds):
+                counted = _counted(connection, facts, query)
+                result, exact = counted
+                _rank(connection, facts, result, exact, limit=limit, offset=offset, sort=sort, mode=mode)
+                return result
+        except OutOfTime:
+            return _too_broad(connection, facts, query, limit, offset, counted[0] if counted else None)
 
 
 def _too_broad(
