@@ -20,6 +20,9 @@ import httpx
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
 MAX_REQUESTS = 200_000
+# Clients connect this far apart, as people arrive one after another. Connecting in one instant,
+# every keep-alive connection would go to whichever server worker accepted first.
+ARRIVAL_GAP_SECONDS = 0.05
 
 
 def latency_summary(values: list[float]) -> dict[str, float]:
@@ -46,9 +49,10 @@ async def _load(base_url: str, seconds: float, concurrency: int, paths: list[str
     started = time.perf_counter()
     deadline = started + seconds
 
-    async def client_loop() -> None:
+    async def client_loop(arrival: int) -> None:
         # One client (one keep-alive connection) per loop: a shared pool serialises on its lock.
         nonlocal sent
+        await asyncio.sleep(arrival * ARRIVAL_GAP_SECONDS)
         async with httpx.AsyncClient(base_url=base_url, timeout=60, trust_env=False) as client:
             while sent < max_requests and time.perf_counter() < deadline:
                 path = paths[sent % len(paths)]
@@ -64,7 +68,7 @@ async def _load(base_url: str, seconds: float, concurrency: int, paths: list[str
                 else:
                     errors.append(f"{path}: HTTP {response.status_code}")
 
-    await asyncio.gather(*(client_loop() for _ in range(concurrency)))
+    await asyncio.gather(*(client_loop(arrival) for arrival in range(concurrency)))
     elapsed = time.perf_counter() - started
     return {
         "seconds": round(elapsed, 2),
