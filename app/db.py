@@ -44,6 +44,11 @@ FULL_TEXT_INDEXES = ("segment_words", "segment_chars", "segment_trigrams", "segm
 
 # Swaps one request may meet while it connects; a swap takes a whole ingest, a connect a millisecond.
 SWAPS_TOLERATED = 5
+# Page cache of each read-only connection, in KiB (SQLite's default is 2,000). The file never changes
+# and the system caches it, so a bigger private copy per connection buys nothing: at 100×, 176 first-time
+# queries took 12.0–12.8 s with 256 KiB and 12.7–12.9 s with 2,000, and a worker's 8 pooled connections
+# held 35 MB less after 16 clients.
+READER_CACHE_KIB = 256
 
 
 class DatabaseMissing(RuntimeError):
@@ -97,6 +102,7 @@ def read_only_engine(path: Path, identity: tuple[int, int] | None = None) -> Eng
         if identity is not None and file_identity(path) != identity:  # SQLite opens the file in connect()
             connection.close()
             raise StaleFile(str(path))
+        connection.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
         return connection
 
     return create_engine(
