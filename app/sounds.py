@@ -20,6 +20,7 @@ from app.lexicon import is_han
 BREAK = "qq"  # not a syllable: stands between runs of Chinese characters in the sound index
 
 
+@cache  # a few hundred syllables, folded millions of times when speaker detection compares names
 def fold(syllable: str) -> str:
     """A toneless syllable with the commonly confused sounds merged: zhi→zi, neng→len, ling→lin."""
     for retroflex in ("zh", "ch", "sh"):
