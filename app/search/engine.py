@@ -827,7 +827,7 @@ def _append_tier(
     `page` gives the limit and offset of the whole result; the tier begins after the exact matches
     and after the tiers already appended.
     """
-    scope = _tier_scope(result.query, exact, tier)
+    scope = _tier_scope(connection, result.query, exact, tier)
     size = scope.counts(connection).total
     before = result.total + (result.approximate_total or 0) + result.related_total
     request = replace(
@@ -888,15 +888,27 @@ def mentions(connection: Connection, raw_query: str, filters: dict[str, str] | N
     if tier is None:
         return Mentions(query, exact.counts(connection), None, [])
     return Mentions(
-        query, exact.counts(connection), _tier_scope(query, exact, tier).counts(connection), [v.text for v in found]
+        query, exact.counts(connection), _tier_scope(connection, query, exact, tier).counts(connection), [v.text for v in found]
     )
 
 
-def _tier_scope(query: Query, exact: _Scope, tier: _Tier) -> _Scope:
-    """A tier's segments within the filters, without the exact matches and the excluded terms."""
+def _tier_scope(connection: Connection, query: Query, exact: _Scope, tier: _Tier) -> _Scope:
+    """A tier's segments within the filters, without the exact matches and the excluded terms.
+
+    The exact matches were read when they were counted. When there are few of them (a long
+    passage has none), they are left out by their ids rather than by running their match again:
+    at 100×, a passage's exact match took 90 ms, and each tier ran it once more.
+    """
     negated, negated_params = negations_sql(query)
-    ids_sql = f"SELECT id FROM ({tier.ids_sql}) EXCEPT SELECT id FROM ({exact.ids_sql}){negated}"
-    return _Scope(ids_sql, [*tier.ids_params, *exact.ids_params, *negated_params], exact.restriction)
+    sample = exact.ranking_sample(connection)
+    if sample.step > 1:
+        without, without_params = f" EXCEPT SELECT id FROM ({exact.ids_sql})", exact.ids_params
+    elif len(sample.ids):  # every exact match within the filters: the tier is kept within them too
+        without, without_params = " EXCEPT SELECT value FROM json_each(?)", [sample.json()]
+    else:
+        without, without_params = "", []
+    ids_sql = f"SELECT id FROM ({tier.ids_sql}){without}{negated}"
+    return _Scope(ids_sql, [*tier.ids_params, *without_params, *negated_params], exact.restriction)
 
 
 def _add_approximate(
