@@ -887,9 +887,8 @@ def mentions(connection: Connection, raw_query: str, filters: dict[str, str] | N
     tier, found = _variant_tier(connection, facts, query)
     if tier is None:
         return Mentions(query, exact.counts(connection), None, [])
-    return Mentions(
-        query, exact.counts(connection), _tier_scope(connection, query, exact, tier).counts(connection), [v.text for v in found]
-    )
+    heard = _tier_scope(connection, query, exact, tier).counts(connection)
+    return Mentions(query, exact.counts(connection), heard, [v.text for v in found])
 
 
 def _tier_scope(connection: Connection, query: Query, exact: _Scope, tier: _Tier) -> _Scope:
