@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
@@ -48,11 +48,31 @@ def _raw(connection: Connection) -> sqlite3.Connection:
     return connection.connection.dbapi_connection  # type: ignore[return-value]
 
 
+_ENDS = "search deadline"  # where a connection's info keeps the time its statements must end by
+
+
 @contextmanager
 def deadline(connection: Connection, seconds: float) -> Iterator[None]:
     """Stop any statement on `connection` that is still running `seconds` from now."""
-    ends = time.monotonic() + seconds
+    with _until(connection, time.monotonic() + seconds):
+        yield
+
+
+@contextmanager
+def alongside(connection: Connection) -> Iterator[Connection]:
+    """A second connection on the same file, under the first one's deadline, for work done beside it.
+
+    SQLite lets go of the GIL while a statement runs, so two statements of one search can use two cores.
+    """
+    ends = connection.info.get(_ENDS)
+    with connection.engine.connect() as other, nullcontext() if ends is None else _until(other, ends):
+        yield other
+
+
+@contextmanager
+def _until(connection: Connection, ends: float) -> Iterator[None]:
     raw = _raw(connection)
+    connection.info[_ENDS] = ends
     raw.set_progress_handler(lambda: time.monotonic() > ends, PROGRESS_STEPS)
     try:
         yield
@@ -62,3 +82,4 @@ def deadline(connection: Connection, seconds: float) -> Iterator[None]:
         raise
     finally:
         raw.set_progress_handler(None, PROGRESS_STEPS)
+        connection.info.pop(_ENDS, None)

@@ -223,3 +223,22 @@ def test_context_paragraphs_obey_the_filters_and_exclusions(connection):
     assert filtered and all(hit.speaker == speaker for hit in filtered)
     excluded = search(connection, "大模型会不会取代程序员 -我们", limit=50).hits
     assert excluded and not any("我们" in normalize(hit.text) for hit in excluded)
+
+
+def test_a_search_that_meets_a_database_swap_finds_its_word_candidates_on_its_own_connection(connection, monkeypatch):
+    """The word and meaning candidates are found on a second connection; when ingest has just swapped
+    in a new file, that connection cannot be opened on the old one, and the search's own is used."""
+    from contextlib import contextmanager
+
+    from app.db import StaleFile
+    from app.search import engine
+
+    @contextmanager
+    def swapped(_connection):
+        raise StaleFile("the published file was replaced")
+        yield
+
+    monkeypatch.setattr(engine, "alongside", swapped)
+    result = search(connection, "程序员会被取代吗 swap")
+    assert result.total == 0 and result.hits
+    assert any(hit.match in ("words", "semantic", "translated") for hit in result.hits)
