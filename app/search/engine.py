@@ -54,8 +54,10 @@ SEMANTIC_DEPTH = 200  # nearest neighbours looked at before filters and exclusio
 QUICK_WORDS = 6  # rarest words ranked for a query whose full ranking ran out of time
 SUGGESTED_UP_TO = 12  # characters of a term that may be a misspelt word; a longer one is a remembered sentence
 _ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # the encoder takes one text at a time
-# Each search computing (at most SEARCHES_AT_ONCE) finds its word and meaning candidates beside its tiers.
-_BESIDE = ThreadPoolExecutor(max_workers=config.SEARCHES_AT_ONCE, thread_name_prefix="beside")
+# Each search computing (at most SEARCHES_AT_ONCE) finds its word and meaning candidates beside its tiers;
+# twice as many threads, so that the helper of a search that ran out of time (it stops at the same
+# deadline) never delays the next search's.
+_BESIDE = ThreadPoolExecutor(max_workers=2 * config.SEARCHES_AT_ONCE, thread_name_prefix="beside")
 
 
 class Hit(BaseModel):
