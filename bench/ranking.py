@@ -23,6 +23,7 @@ from app.db import read_only_engine
 from app.ingest import ingest
 from app.ingest.embed import build_id, embed
 from app.search import search
+from app.search.engine import ENCODED_UNITS, leading_units
 from app.semantic import encoder, load_vectors
 from app.text import normalize, words
 from bench.common import percentiles, timed
@@ -175,11 +176,13 @@ def evaluate() -> tuple[dict, dict]:
 
 
 def semantic_latency(queries: list[str]) -> dict[str, float]:
-    """Milliseconds to encode a query and find its nearest segments, each query once (the cache is not used)."""
+    """Milliseconds to encode a query as search does (its first ENCODED_UNITS characters and words) and find
+    its nearest segments, each query once (the cache is not used)."""
     db = CACHE / "kb.sqlite3"
     vectors, chosen = load_vectors(db, build_id(db)), encoder()
     assert vectors is not None and chosen is not None
-    times = [timed(lambda q=q: vectors.nearest(chosen.query(q), 200))[0] for q in queries]
+    encoded = [leading_units(q, ENCODED_UNITS) for q in queries]
+    times = [timed(lambda q=q: vectors.nearest(chosen.query(q), 200))[0] for q in encoded]
     return percentiles(times)
 
 

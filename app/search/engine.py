@@ -13,7 +13,9 @@ and in programme order, the literal matches follow, then the variant and related
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,6 +31,7 @@ from sqlalchemy import Connection
 from app import bilingual, config, semantic
 from app.aliases import aliases_version, equivalents, forms_said_in
 from app.db import StaleFile
+from app.lexicon import HAN
 from app.models import TALK_KINDS
 from app.search import fusion, ranking
 from app.search.broad import first_matches
@@ -51,6 +54,11 @@ Mode = Literal["all", "literal"]  # literal: only segments holding every term
 FUSED_DEPTH = 50  # candidates each source contributes to the one ranking of the first results
 TRANSLATION_POOL = 3  # times FUSED_DEPTH candidates by BM25 that the coverage of the query's words re-orders
 SEMANTIC_DEPTH = 200  # nearest neighbours looked at before filters and exclusions
+# The encoder reads at most this many of a query's leading characters and words: its time grows with
+# the text (15 ms for 3 characters, 32 for 36, 61 for 76). On the tuning half, nDCG@10 0.670 with the
+# whole query, 0.651 / 0.676 / 0.670 with the first 16 / 24 / 32 (remembered passages 0.79 → 0.82 at 24).
+ENCODED_UNITS = 24
+_UNIT = re.compile(f"[{HAN}]|[^\\s{HAN}]+")  # a Chinese character, or a run of anything else but spaces
 QUICK_WORDS = 6  # rarest words ranked for a query whose full ranking ran out of time
 SUGGESTED_UP_TO = 12  # characters of a term that may be a misspelt word; a longer one is a remembered sentence
 _ENCODING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # the encoder takes one text at a time
@@ -815,8 +823,14 @@ def _query_vector(facts: CorpusFacts, query: Query) -> Future[np.ndarray] | None
     chosen = semantic.encoder()
     if chosen is None or facts.vectors() is None or not query.has_positive_terms:
         return None
-    text = " ".join(term.text for term in query.positive_terms)
+    text = leading_units(" ".join(term.text for term in query.positive_terms), ENCODED_UNITS)
     return facts.remembered(("query vector", text), lambda: _ENCODING.submit(chosen.query, text))
+
+
+def leading_units(text: str, count: int) -> str:
+    """The text up to the end of its `count`-th Chinese character or word (see ENCODED_UNITS)."""
+    units = list(itertools.islice(_UNIT.finditer(text), count))
+    return text[: units[-1].end()] if len(units) == count else text
 
 
 def _semantic_candidates(

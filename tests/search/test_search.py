@@ -242,3 +242,13 @@ def test_a_search_that_meets_a_database_swap_finds_its_word_candidates_on_its_ow
     result = search(connection, "程序员会被取代吗 swap")
     assert result.total == 0 and result.hits
     assert any(hit.match in ("words", "semantic", "translated") for hit in result.hits)
+
+
+def test_the_encoder_reads_a_long_query_up_to_its_24th_character_or_word():
+    from app.search.engine import ENCODED_UNITS, leading_units
+
+    passage = "我刚才也非我也非常同意可以几位几老师啊说的。那么要多个实验室协同起来,其实更" * 2
+    assert leading_units(passage, ENCODED_UNITS) == passage[:ENCODED_UNITS]
+    english = " ".join(f"word{i}" for i in range(40))
+    assert leading_units(english, ENCODED_UNITS).split() == english.split()[:ENCODED_UNITS]  # whole words
+    assert leading_units("GPU让卷积网络变快", ENCODED_UNITS) == "GPU让卷积网络变快"  # a short query whole
