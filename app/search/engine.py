@@ -806,13 +806,20 @@ def _inflections(token: str) -> str:
     return f"{fts_phrase(root)} *" if root else f"{fts_phrase(token)} OR {fts_phrase(token + 's')}"
 
 
-def _allowed(query: Query, restriction: Restriction) -> tuple[str, list[str]]:
-    """A condition on segments `s`: within the filters, holding none of the excluded terms."""
+def _allowed(query: Query, restriction: Restriction, few: bool = False) -> tuple[str, list[str]]:
+    """A condition on segments `s`: within the filters, holding none of the excluded terms.
+
+    For `few` segments (a list of ids), an excluded term is looked up for each of them rather than
+    listed whole: at 100×, 200 ids without -这个 (225,000 segments say it) took 5 ms instead of 98.
+    """
     where, params = restriction.where()
     conditions = [where.removeprefix("WHERE ")] if where else ["1"]
     for clause in (c for c in query.clauses if c.negated):
         piece, clause_params = clause_sql(clause)
-        conditions.append(f"s.id NOT IN ({piece})")
+        if few:
+            conditions.append(f"NOT EXISTS (SELECT 1 FROM ({piece}) excluded WHERE excluded.id = s.id)")
+        else:
+            conditions.append(f"s.id NOT IN ({piece})")
         params = [*params, *clause_params]
     return " AND ".join(conditions), params
 
@@ -849,7 +856,7 @@ def _semantic_candidates(
 
 def _permitted(connection: Connection, query: Query, restriction: Restriction, ids: list[int]) -> set[int]:
     """Those of the segment ids that the filters allow and that hold none of the excluded terms."""
-    where, params = _allowed(query, restriction)
+    where, params = _allowed(query, restriction, few=True)
     listed = ",".join(str(int(segment_id)) for segment_id in ids)
     sql = f"SELECT s.id FROM segment s WHERE s.id IN ({listed}) AND {where}"
     return {row[0] for row in connection.exec_driver_sql(sql, tuple(params))}
