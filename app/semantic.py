@@ -158,17 +158,17 @@ def save_vectors(folder: Path, ids: np.ndarray, vectors: np.ndarray) -> None:
 
     scales.npy is written last: a folder holding it is complete (see `load_vectors`)."""
     np.save(folder / "ids.npy", ids.astype(np.int64))
+    chunks = [slice(start, start + 50_000) for start in range(0, len(ids), 50_000)]  # bounded float32 copies
     stored = np.lib.format.open_memmap(folder / "vectors.npy", mode="w+", dtype=np.int8, shape=vectors.shape)
     scales = np.empty(len(ids), dtype=np.float32)
-    for start in range(0, len(ids), 50_000):
-        stored[start : start + 50_000], scales[start : start + 50_000] = quantised(vectors[start : start + 50_000])
+    for rows in chunks:
+        stored[rows], scales[rows] = quantised(vectors[rows])
     stored.flush()
     if len(ids) >= COARSE_FROM:
         sample = vectors[np.linspace(0, len(ids) - 1, 20_000).astype(np.int64)].astype(np.float32)
         _, _, directions = np.linalg.svd(sample - sample.mean(axis=0), full_matrices=False)
         basis = directions[:COARSE_DIMENSIONS].T.astype(np.float32)
         np.save(folder / "basis.npy", basis)
-        chunks = [slice(start, start + 50_000) for start in range(0, len(ids), 50_000)]
         largest = np.max([np.abs(vectors[rows].astype(np.float32) @ basis).max(axis=0) for rows in chunks], axis=0)
         coarse_scales = np.where(largest > 0, largest / 127, 1.0).astype(np.float32)
         coarse = np.lib.format.open_memmap(

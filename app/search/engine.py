@@ -17,9 +17,10 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from math import ceil, log
 from typing import Literal
 
@@ -568,8 +569,16 @@ def _fused_window(
     said = forms_said_in(" ".join(term.text for term in result.query.positive_terms))
     shared = [*words, *said]
     translations = _translations(facts, result.query)
-    sources = (facts, result.query, exact.restriction, shared, translations, not result.total)
-    beside = _BESIDE.submit(_candidates_beside, connection, *sources)
+    find = partial(
+        _candidates,
+        facts=facts,
+        query=result.query,
+        restriction=exact.restriction,
+        shared=shared,
+        translations=translations,
+        keep_one=not result.total,
+    )
+    beside = _BESIDE.submit(_on_second_connection, connection, find)
     first = replace(page, limit=FUSED_DEPTH, offset=0)
     literal = _page(connection, facts, exact, first) if result.total else []
     approximate, related = SearchResult(result.query, 0), SearchResult(result.query, 0)
@@ -579,7 +588,7 @@ def _fused_window(
     try:
         by_words, (by_translation, translated), similar = beside.result()
     except StaleFile:  # ingest swapped the file in: this connection still reads the old one
-        by_words, (by_translation, translated), similar = _candidates(connection, *sources)
+        by_words, (by_translation, translated), similar = find(connection)
     ranked = {
         "exact": [hit.segment_id for hit in literal],
         "approximate": [hit.segment_id for hit in approximate.hits],
@@ -616,12 +625,12 @@ def _candidates(
     return by_words, by_translation, _semantic_candidates(connection, facts, query, restriction)
 
 
-def _candidates_beside(connection: Connection, *sources: object) -> _Candidates:
-    """`_candidates` on a second connection, while the first ranks the literal and variant tiers: at
-    100×, one process answered the 176 first-time queries of bench/scale.py in 11.3–12.2 s, against
-    12.4–13.8 s one after the other."""
+def _on_second_connection(connection: Connection, find: Callable[[Connection], _Candidates]) -> _Candidates:
+    """`find` on a second connection, while the first ranks the literal and variant tiers: at 100×, one
+    process answered the 176 first-time queries of bench/scale.py in 11.3–12.2 s, against 12.4–13.8 s
+    one after the other."""
     with alongside(connection) as other:
-        return _candidates(other, *sources)  # type: ignore[arg-type]
+        return find(other)
 
 
 def _fused_hits(
