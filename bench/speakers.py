@@ -95,6 +95,27 @@ def dev_recordings(part: str) -> list[Recording] | None:
     return found
 
 
+def lecture_recordings() -> tuple[list[Recording], bool]:
+    """Talks with one lecturer and a host, questioner or guest (tests/data/lecture_speakers.json).
+
+    Returns the labelled talks that are here and whether the development ones could be read.
+    """
+    truth = json.loads((LABELS / "lecture_speakers.json").read_text(encoding="utf-8"))["talks"]
+    found, dev_here = [], DEV_TRANSCRIPTS.is_dir()
+    for entry in truth:
+        folder = BUNDLED if entry["set"] == "bundled" else DEV_TRANSCRIPTS
+        if entry["set"] == "dev" and not dev_here:
+            continue
+        talks = parse_transcript((folder / entry["file"]).read_text(encoding="utf-8"))
+        talk = next(t for t in talks if entry.get("talk") in (None, f"{t.heading.video_id}-p{t.heading.part}"))
+        labels = {n: name for first, last, name in entry["spans"] for n in range(first, last + 1)}
+        panel = Panel(1, len(talk.paragraphs), entry["host"], labels)
+        found.append(
+            Recording(f"{talk.heading.video_id}-p{talk.heading.part}", talk.heading, talk.paragraphs, None, [panel])
+        )
+    return found, dev_here
+
+
 def same_person(predicted: str, truth: str, host: str | None, heard: list[str] = ()) -> bool:
     """Whether a predicted speaker is the labelled one: the same name, the unnamed host, or a heard form of the name."""
     if predicted == HOST_PLACEHOLDER:
@@ -233,6 +254,12 @@ def main() -> None:
     _print_set("bundled (the rules were first written on these)", bundled_recordings())
     _print_set("development, tuning part", dev_recordings("tuning"))
     _print_set("development, held-out part (never tuned on)", dev_recordings("heldout"))
+    lectures, dev_here = lecture_recordings()
+    _print_set(
+        "talks with a host, questioner or conversation guest (rules written on these; no held-out part)", lectures
+    )
+    if not dev_here:
+        print(f"  (bundled only: {DEV_TRANSCRIPTS} is not here)")
     _print_headings()
 
 

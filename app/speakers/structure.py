@@ -16,7 +16,7 @@ from typing import Protocol
 from app.lexicon import PANEL_CUE, THANKS_FOR_TALK
 from app.people import Person
 from app.speakers.mentions import match_forms, name_forms
-from app.speakers.subtalks import SubTalk, detect_subtalks
+from app.speakers.subtalks import GREETING, SubTalk, detect_subtalks
 from app.speakers.turns import MIN_NAME_SCORE, attribute_panel, handed_over_to
 
 PANEL_WORDS = re.compile(r"圆桌|对话|讨论|座谈|访谈|fireside|panel", re.IGNORECASE)
@@ -34,6 +34,16 @@ MIN_PANELISTS = 2  # fewer forum speakers found on a panel is no cast: a panel h
 # fact (below KB_SURE_CONFIDENCE's 0.8; on the bundled forum panel it was right 55% of the time).
 GUESSED_CAST_CONFIDENCE = 0.75
 SENTENCE_END = re.compile(r"[。！？!?\n]")
+# Heading roles of the one who gives the talk; a host, questioner or conversation guest beside them
+# introduces or questions them (主讲嘉宾：罗欢、提问嘉宾：眭亚楠; 张贺烨-主持人：马雷).
+LECTURER_ROLES = frozenset({"speaker", "keynote"})
+# A host's introduction is a few paragraphs: a hand-over later than this is not the talk's start.
+INTRODUCTION_REACH = 8
+# The lecture is over and the conversation begins: the host thanks the speaker or opens the questions.
+QUESTIONS_OPEN = re.compile(r"问答|提问环节|提问时间|Q\s*(?:&|和|and)\s*A", re.IGNORECASE)
+# Paragraphs after a lecture that make a conversation; fewer are closing words, too short to tell whose.
+MIN_CONVERSATION = 3
+HOST_THANKS = re.compile(r"^[\s好的对啊呃嗯，,]*(?:感谢|谢谢).{0,20}?(?:精彩|分享|演讲|报告)")
 
 
 class Billing(Protocol):
@@ -66,13 +76,62 @@ def talk_kind(heading: Billing, subtalks: list[SubTalk]) -> str:
     roles = {person.role for person in heading.people}
     innermost_session = (heading.session or "").split(" › ")[-1]  # 主题讨论：… › 环节2 › 报告 → 报告
     label = f"{innermost_session} {heading.title}"
-    if "keynote" in roles and "guest" in roles:
-        return "conversation"
+    if _lecturer(heading) and not PANEL_WORDS.search(label):
+        return "talk" if roles - LECTURER_ROLES == {"host"} else "conversation"
     if PANEL_WORDS.search(label) or "host" in roles or len(heading.people) >= 3:
         return "panel"
     if not heading.people and sum(1 for c in subtalks if c.kind == "talk") >= 2:
         return "forum"
     return "talk"
+
+
+def _lecturer(heading: Billing) -> Person | None:
+    """The one person who gives the talk when the others in the heading only introduce or question them."""
+    lecturers = [person for person in heading.people if person.role in LECTURER_ROLES]
+    return lecturers[0] if len(lecturers) == 1 and len(heading.people) >= 2 else None
+
+
+def _lecture_speakers(paragraphs: list[str], lecturer: Person, others: list[Person]) -> list[SegmentSpeaker]:
+    """A talk that others introduce or question: the lecturer holds the floor between the two.
+
+    The host's introduction ends where the hand-over detection of forum recordings sees the
+    lecturer's first words; the lecture ends at the speaker's sign-off, or where the host thanks
+    them or opens the questions. What follows is a conversation, attributed turn by turn.
+    """
+    speakers = [UNKNOWN] * len(paragraphs)
+    start, confidence = _lecture_start(paragraphs)
+    hosts = [person.name for person in others if person.role == "host"]
+    if start > 1 and len(hosts) == 1:
+        speakers[: start - 1] = [SegmentSpeaker(hosts[0], "introduction", confidence)] * (start - 1)
+    end = _lecture_end(paragraphs, start)
+    speakers[start - 1 : end - 1] = [SegmentSpeaker(lecturer.name, "heading", HEADING_CONFIDENCE)] * (end - start)
+    if len(paragraphs) - end + 1 >= MIN_CONVERSATION:
+        cast = [(person.name, person.role) for person in others] + [(lecturer.name, "guest")]
+        speakers[end - 1 :] = _panel_speakers(paragraphs[end - 1 :], cast)
+    return speakers
+
+
+def _lecture_start(paragraphs: list[str]) -> tuple[int, float]:
+    """Where the lecturer's first words follow a host's introduction, and how sure; (1, 1.0) without one."""
+    reach = min(INTRODUCTION_REACH, len(paragraphs) // 3)
+    talks = [subtalk for subtalk in detect_subtalks(paragraphs[: reach + 1]) if subtalk.kind == "talk"]
+    if not talks or talks[0].start > reach:
+        return 1, 1.0
+    # A biography read out after the invitation is still the host's: the lecturer begins with a greeting.
+    start = talks[0].start
+    greeted = next((number for number in range(start, reach + 1) if GREETING.search(paragraphs[number - 1])), start)
+    return greeted, talks[0].confidence
+
+
+def _lecture_end(paragraphs: list[str], start: int) -> int:
+    """The segment number after the lecture's last paragraph, looked for in the talk's second half."""
+    for number in range(max(start + 1, len(paragraphs) // 2 + 1), len(paragraphs) + 1):
+        paragraph = paragraphs[number - 1]
+        if HOST_THANKS.search(paragraph) or QUESTIONS_OPEN.search(paragraph):
+            return number
+        if SIGN_OFF.search(paragraph):
+            return number + 1
+    return len(paragraphs) + 1
 
 
 def _forum_speakers(paragraphs: list[str], subtalks: list[SubTalk]) -> list[SegmentSpeaker]:
@@ -160,6 +219,10 @@ def analyse(heading: Billing, paragraphs: list[str]) -> Structure:
     people = heading.people
     if kind == "forum":
         return Structure(kind, subtalks, _forum_speakers(paragraphs, subtalks))
+    lecturer = _lecturer(heading)
+    if lecturer and kind != "panel":
+        others = [person for person in people if person is not lecturer]
+        return Structure(kind, [], _lecture_speakers(paragraphs, lecturer, others))
     if kind in ("panel", "conversation"):
         return Structure(kind, [], _panel_speakers(paragraphs, [(p.name, p.role) for p in people]))
     if len(people) == 1:

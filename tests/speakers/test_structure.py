@@ -28,6 +28,8 @@ FORUM_HEADING = parse_heading("某大会 - P1：20240705-某论坛 - 上传者 -
             " - 智源社区 - BV1uH4y1w77V",
             "panel",
         ),
+        ("某大会-某论坛 - P3：健康信息学定量分析研究：张贺烨-主持人：马雷 - 智源社区 - BV1test00002", "talk"),
+        ("某大会-某论坛 - P2：意识理论--主讲嘉宾：罗 欢、提问嘉宾：眭亚楠 - 智源社区 - BV1test00003", "conversation"),
     ],
 )
 def test_kind_from_the_heading(heading, kind):
@@ -128,3 +130,39 @@ def test_a_forum_speaker_only_talked_about_in_a_panel_is_not_put_on_it():
     ]
     speakers = [who.name for who in analyse(FORUM_HEADING, paragraphs).speakers]
     assert "李明远" not in speakers[7:]
+
+
+HOSTED_TALK = [
+    "好，各位专家，我们接下来欢迎清华大学张明华教授为我们做报告。",
+    "张明华教授主要从事医学影像分析研究，获得过多项奖励。",
+    "谢谢马老师的介绍，我今天报告的题目是医学影像。",
+    "医学影像的数据量很小，所以我们引入知识。",
+    "这样的方法在心脏影像上效果很好。",
+    "我们也在临床上做了验证。",
+    "下一步我们会做多中心的研究。",
+    "多中心的数据更难收集。",
+    "我们和几家医院一起合作。",
+    "希望以后和大家多多合作。",
+    "我的报告就到这里，谢谢大家。",
+    "再见。",
+]
+
+
+def test_a_hosted_talk_is_the_speaker_s_after_the_host_s_introduction():
+    """张贺烨-主持人：马雷: the host introduces, the lecture is the speaker's; no panel turns are guessed."""
+    heading = parse_heading("某大会-某论坛 - P3：医学影像：张明华-主持人：马雷 - 智源社区 - BV1test00002")
+    speakers = analyse(heading, HOSTED_TALK).speakers
+    assert [who.name for who in speakers[:2]] == ["马雷", "马雷"]
+    assert [who.name for who in speakers[2:11]] == ["张明华"] * 9
+    assert all(who.confidence >= config.SURE_CONFIDENCE for who in speakers[2:11])
+    assert speakers[11].name is None  # closing words after the sign-off: too short to tell whose
+
+
+def test_a_talk_with_a_questioner_is_the_lecturer_s_until_the_questions():
+    """主讲嘉宾/提问嘉宾: the lecture is the speaker's, and the questioner is never given the lecture."""
+    heading = parse_heading("某大会-某论坛 - P2：意识理论--主讲嘉宾：罗 欢、提问嘉宾：眭亚楠 - 智源社区 - BV1test00003")
+    paragraphs = ["各位下午好，我今天讲意识理论。"] + [f"意识理论的第{n}个问题是这样的。" for n in range(1, 8)]
+    paragraphs += ["好，感谢罗老师的精彩报告，下面是问答环节。", "请问罗老师，动物有没有意识？", "我觉得有。"]
+    speakers = [who.name for who in analyse(heading, paragraphs).speakers]
+    assert speakers[:8] == ["罗欢"] * 8
+    assert "罗欢" not in speakers[8:9]
