@@ -32,6 +32,9 @@ GREETING = re.compile(
 VIDEO = re.compile(
     r"(?:下面|接下来|让我们|首先|我们)[^。]{0,8}(?:看|观看|播放|通过)(?:一段|一个|一下)?(?:视频|短片|大屏幕)"
 )
+# A launch on stage (有请…两位领导共同上台发布…): people gather for a ceremony rather than one speaker's talk.
+CEREMONY = re.compile(r"发布|启动|仪式|揭牌|签约|签署|授牌")
+GATHERING = re.compile(r"共同|一起|两位|几位|代表|领导们")
 HOST_HANDOVER = re.compile(r"主持人")
 TITLES = re.compile("|".join(OFFICE_TITLES + PERSON_TITLES))  # longest first: 总裁 before 总
 TOPIC_IN_BOOK_QUOTES = re.compile(r"《([^》]{2,40})》")
@@ -49,7 +52,7 @@ PANEL_SETTLE = 12  # segments after a panel starts in which the host invites its
 @dataclass(frozen=True)
 class SubTalk:
     start: int  # segment number where the new part begins (1-based)
-    kind: str  # opening, talk, video
+    kind: str  # opening, talk, video, ceremony
     speaker: str | None
     affiliation: str | None
     topic: str | None
@@ -109,8 +112,11 @@ def _score_cue(paragraphs: list[str], index: int) -> _Handover | None:
         score += 2 * greeted
         if HOST_HANDOVER.search(clause) and not PANEL_CUE.search(clause):
             score -= 2  # the microphone passes to another host, not to a speaker
+        ceremony = bool(CEREMONY.search(clause) and GATHERING.search(clause))
+        score += ceremony
         if best is None or score > best.score:
-            best = _Handover(index, index + 1 if inside else index + 2, score, inside, clause, "talk", greeted)
+            kind = "ceremony" if ceremony else "talk"
+            best = _Handover(index, index + 1 if inside else index + 2, score, inside, clause, kind, greeted)
     return best
 
 
@@ -280,7 +286,9 @@ def detect_subtalks(paragraphs: list[str]) -> list[SubTalk]:
     chosen: list[_Handover] = []
     for cue in cues:
         previous = chosen[-1] if chosen else None
-        if previous and cue.segment - previous.segment < MIN_GAP:
+        # a speaker greeting the room right after a ceremony is a talk of its own
+        after_ceremony = previous is not None and previous.kind == "ceremony" and cue.kind == "talk" and cue.greeted
+        if previous and cue.segment - previous.segment < MIN_GAP and not after_ceremony:
             if (cue.greeted, cue.score) > (previous.greeted, previous.score):
                 chosen[-1] = cue
             continue

@@ -134,3 +134,22 @@ def test_an_invitation_by_surname_takes_the_full_name_the_host_says_next():
     ]
     talk = detect_subtalks(paragraphs)[1]
     assert (talk.start, talk.speaker) == (4, "黄明烈")
+
+
+def test_a_launch_ceremony_is_a_part_of_its_own_before_the_next_talk():
+    """有请…两位领导共同上台发布…: a ceremony, with nobody's talk in it; the greeted talk right after is its own."""
+    paragraphs = [
+        "各位来宾大家好，欢迎来到今天的论坛。",
+        "下面让我们以热烈的掌声有请清华大学教授李明为我们带来主旨演讲。",
+        "尊敬的各位领导，各位嘉宾，大家好，我今天讲的是大模型。",
+        "大模型的发展非常快，我的分享就到这里，谢谢大家。",
+        "感谢李教授的精彩演讲。下面有请清华大学教授王芳，蚂蚁集团副总裁张强，两位领导共同上台发布安全白皮书。",
+        "有请工作人员送上模块。",
+        "首先让我们掌声有请蚂蚁集团副总裁张强上台，为我们介绍白皮书的详情，有请。",
+        "尊敬的各位来宾，大家好，我来介绍一下这本白皮书。",
+        "白皮书有三个部分。",
+        "谢谢大家。",
+    ]
+    chapters = detect_subtalks(paragraphs)
+    assert [(c.start, c.kind) for c in chapters] == [(1, "opening"), (3, "talk"), (6, "ceremony"), (8, "talk")]
+    assert chapters[2].speaker is None and chapters[3].speaker == "张强"

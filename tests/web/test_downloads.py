@@ -111,3 +111,8 @@ def test_downloads_keep_hostile_transcript_markup_inert(hostile_client):
     slides = re.findall(r"^!\[Slide\]\((\S+)\)$", markdown, re.M)
     assert slides == ["https://example.org/a.png%22onerror=%22alert%28'img'%29"]
     assert "<script>alert('text')</script>" in hostile_client.get("/talks/BV1hack56789-p1.txt").text  # plain text
+
+
+def test_a_launch_ceremony_is_a_chapter_of_its_own_in_the_forum_text(client):
+    text = client.get("/talks/BV1iT421k7Bv-p31.txt").text
+    assert any(line.startswith("== 仪式 Ceremony") for line in text.splitlines())
