@@ -96,7 +96,7 @@ def dev_recordings(part: str) -> list[Recording] | None:
 
 
 def lecture_recordings() -> tuple[list[Recording], bool]:
-    """Talks with one lecturer and a host, questioner or guest (tests/data/lecture_speakers.json).
+    """Talks of one lecturer beside a host, questioner or guest, or introduced by a chair (lecture_speakers.json).
 
     Returns the labelled talks that are here and whether the development ones could be read.
     """
@@ -109,7 +109,7 @@ def lecture_recordings() -> tuple[list[Recording], bool]:
         talks = parse_transcript((folder / entry["file"]).read_text(encoding="utf-8"))
         talk = next(t for t in talks if entry.get("talk") in (None, f"{t.heading.video_id}-p{t.heading.part}"))
         labels = {n: name for first, last, name in entry["spans"] for n in range(first, last + 1)}
-        panel = Panel(1, len(talk.paragraphs), entry["host"], labels)
+        panel = Panel(1, len(talk.paragraphs), entry["host"], labels, entry.get("heard_as", {}))
         found.append(
             Recording(f"{talk.heading.video_id}-p{talk.heading.part}", talk.heading, talk.paragraphs, None, [panel])
         )
@@ -256,7 +256,8 @@ def main() -> None:
     _print_set("development, held-out part (never tuned on)", dev_recordings("heldout"))
     lectures, dev_here = lecture_recordings()
     _print_set(
-        "talks with a host, questioner or conversation guest (rules written on these; no held-out part)", lectures
+        "talks of one lecturer with a host, questioner, guest or chair (rules written on these; none held out)",
+        lectures,
     )
     if not dev_here:
         print(f"  (bundled only: {DEV_TRANSCRIPTS} is not here)")

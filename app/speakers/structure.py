@@ -16,7 +16,7 @@ from typing import Protocol
 from app.lexicon import PANEL_CUE, THANKS_FOR_TALK
 from app.people import Person
 from app.speakers.mentions import match_forms, name_forms
-from app.speakers.subtalks import GREETING, SubTalk, detect_subtalks
+from app.speakers.subtalks import GREETING, SubTalk, detect_subtalks, fuller_latin_name
 from app.speakers.turns import MIN_NAME_SCORE, attribute_panel, handed_over_to
 
 PANEL_WORDS = re.compile(r"圆桌|对话|讨论|座谈|访谈|fireside|panel", re.IGNORECASE)
@@ -91,7 +91,7 @@ def _lecturer(heading: Billing) -> Person | None:
     return lecturers[0] if len(lecturers) == 1 and len(heading.people) >= 2 else None
 
 
-def _lecture_speakers(paragraphs: list[str], lecturer: Person, others: list[Person]) -> list[SegmentSpeaker]:
+def _lecture_speakers(paragraphs: list[str], lecturer: SegmentSpeaker, others: list[Person]) -> list[SegmentSpeaker]:
     """A talk that others introduce or question: the lecturer holds the floor between the two.
 
     The host's introduction ends where the hand-over detection of forum recordings sees the
@@ -104,11 +104,20 @@ def _lecture_speakers(paragraphs: list[str], lecturer: Person, others: list[Pers
     if start > 1 and len(hosts) == 1:
         speakers[: start - 1] = [SegmentSpeaker(hosts[0], "introduction", confidence)] * (start - 1)
     end = _lecture_end(paragraphs, start)
-    speakers[start - 1 : end - 1] = [SegmentSpeaker(lecturer.name, "heading", HEADING_CONFIDENCE)] * (end - start)
+    speakers[start - 1 : end - 1] = [lecturer] * (end - start)
     if len(paragraphs) - end + 1 >= MIN_CONVERSATION:
         cast = [(person.name, person.role) for person in others] + [(lecturer.name, "guest")]
         speakers[end - 1 :] = _panel_speakers(paragraphs[end - 1 :], cast)
     return speakers
+
+
+def _introduced_lecturer(paragraphs: list[str], subtalks: list[SubTalk]) -> SegmentSpeaker | None:
+    """A talk whose heading names nobody: the speaker the host introduced at its start, if named."""
+    talks = [subtalk for subtalk in subtalks if subtalk.kind == "talk"]
+    if len(talks) != 1 or talks[0].start > INTRODUCTION_REACH or not talks[0].speaker:
+        return None
+    introduction = "".join(paragraphs[: talks[0].start])
+    return SegmentSpeaker(fuller_latin_name(talks[0].speaker, introduction), "handover", talks[0].confidence)
 
 
 def _lecture_start(paragraphs: list[str]) -> tuple[int, float]:
@@ -222,10 +231,14 @@ def analyse(heading: Billing, paragraphs: list[str]) -> Structure:
     lecturer = _lecturer(heading)
     if lecturer and kind != "panel":
         others = [person for person in people if person is not lecturer]
-        return Structure(kind, [], _lecture_speakers(paragraphs, lecturer, others))
+        from_heading = SegmentSpeaker(lecturer.name, "heading", HEADING_CONFIDENCE)
+        return Structure(kind, [], _lecture_speakers(paragraphs, from_heading, others))
     if kind in ("panel", "conversation"):
         return Structure(kind, [], _panel_speakers(paragraphs, [(p.name, p.role) for p in people]))
     if len(people) == 1:
         sole = SegmentSpeaker(people[0].name, "heading", HEADING_CONFIDENCE)
         return Structure(kind, [], [sole] * len(paragraphs))
+    introduced = _introduced_lecturer(paragraphs, subtalks) if kind == "talk" and not people else None
+    if introduced:
+        return Structure(kind, [], _lecture_speakers(paragraphs, introduced, []))
     return Structure(kind, [], [UNKNOWN] * len(paragraphs))

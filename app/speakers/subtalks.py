@@ -12,17 +12,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from app.lexicon import HAN, OFFICE_TITLES, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
 from app.people import looks_like_person
 from app.sounds import sounds_like
 from app.text import is_ordinary_word, is_person_name_word, tagged_words
 
-INVITATION = re.compile(r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给)")
+INVITATION = re.compile(
+    r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给"
+    # and the English hand-overs of an English-speaking host
+    r"|(?i:(?:pleasure|honou?r|privilege) (?:to|of) (?:introduc|welcom)(?:e|ing)"
+    r"|please (?:join me in )?welcom(?:e|ing)|let(?:'|’)?s (?:all )?welcome"
+    r"|(?:next|first|final) speaker (?:is|will be)|take it away|the (?:floor|stage) is yours))"
+)
 # 为大家介绍/带来…: an invitation, but also said of a video or a product.
 WEAK_INVITATION = re.compile(r"为(?:大家|我们)(?:介绍|带来|分享|做)")
 APPLAUSE = re.compile(r"掌声")
 # Words of the programme that a hand-over names: what the invited speaker will give.
-PROGRAMME = re.compile(r"主旨演讲|主题演讲|演讲|报告|分享|致辞|发布|带来|上台|登台|主持|对话|圆桌")
+PROGRAMME = re.compile(
+    r"主旨演讲|主题演讲|演讲|报告|分享|致辞|发布|带来|上台|登台|主持|对话|圆桌|(?i:\b(?:talk|keynote|lecture|presentation)\b)"
+)
 # The first words from the stage: the voice really changes here.
 GREETING = re.compile(
     r"^.{0,16}?(?:尊敬的|各位(?:领导|嘉宾|来宾|专家|老师|同学|朋友)|大家(?:上午|下午|晚上)?好|谢谢主持人|感谢主持人"
@@ -36,7 +46,7 @@ VIDEO = re.compile(
 CEREMONY = re.compile(r"发布|启动|仪式|揭牌|签约|签署|授牌")
 GATHERING = re.compile(r"共同|一起|两位|几位|代表|领导们")
 HOST_HANDOVER = re.compile(r"主持人")
-TITLES = re.compile("|".join(OFFICE_TITLES + PERSON_TITLES))  # longest first: 总裁 before 总
+TITLES = re.compile("|".join(OFFICE_TITLES + PERSON_TITLES) + r"|\b(?:Professor|Prof|Dr)\b")  # 总裁 before 总
 TOPIC_IN_BOOK_QUOTES = re.compile(r"《([^》]{2,40})》")
 TOPIC_AFTER_BRINGS = re.compile(
     r"(?:带来|分享|介绍)(?:的是)?(.{2,40}?)(?:的)?(?:主旨演讲|主题演讲|演讲|报告|分享|。|，|$)"
@@ -127,6 +137,19 @@ NAME_BEFORE_TITLE = re.compile(
 # Titles after which three Han characters are a name even when we do not list the surname (妙义书先生).
 FORMAL_TITLES = frozenset({"先生", "女士", "教授", "博士", "院士"})
 LATIN_NAME_BEFORE_TITLE = re.compile(r"([A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+){0,3})\s*(?:教授|博士|先生|女士|老师)")
+# A capitalised word that starts a sentence more often than a name (So Xavier, take it away).
+_NOT_A_NAME = r"(?!(?:So|And|Now|Please|Well|Okay|OK|All|Thank|Thanks|Yes|Then|But|Our|The|Today)\b)"
+_LATIN_NAME = rf"{_NOT_A_NAME}([A-Z][a-zà-ÿ'-]+(?: {_NOT_A_NAME}[A-Z][A-Za-zà-ÿ'-]+)?)"  # given name, family name
+# introduce Professor Xavier Bresson / welcome our next speaker, Dr. Ann Lee: the one invited.
+LATIN_NAME_AFTER_INVITATION = re.compile(
+    r"(?i:introduce|welcome|welcoming|speaker (?:is|will be))[\s,，]+"
+    r"(?:(?i:our|the) (?:\w+ ){0,2}?(?i:speaker)[\s,，]+)?"
+    rf"(?:(?:Professor|Prof\.?|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+)?{_LATIN_NAME}"
+)
+# How alike a given name said at the hand-over and the one introduced must be (Zavier, Xavier: 83).
+GIVEN_NAME_SIMILARITY = 75
+# Xavier, take it away: the one handed the floor, named just before the hand-over.
+LATIN_NAME_BEFORE_HANDOFF = re.compile(rf"{_LATIN_NAME}[\s,，]+(?i:take it away|the (?:floor|stage) is yours)")
 # A name said right after its bearer's office, before the hand-over goes on (总经理王维强带来…).
 TITLE_BEFORE_NAME = re.compile(
     f"(?:{'|'.join(OFFICE_TITLES)}|负责人|创始人|合伙人|院长|主任|教授|研究员)([{HAN}]{{2,3}}?)"
@@ -179,9 +202,21 @@ def _name_candidates(text: str) -> list[tuple[int, str, int]]:
         # between an office and 先生/女士 (CEO空介先生) it is a name even when we do not list the surname
         if (looks_like_person(name) or after in FORMAL_TITLES) and name[0] not in NOT_NAME_START:
             found[match.start(1)] = (name, 2)  # after an office it may be a famous name jieba knows well (韩寒)
-    for match in LATIN_NAME_BEFORE_TITLE.finditer(text):
-        found[match.start(1)] = (match.group(1), 2)
+    for pattern in (LATIN_NAME_BEFORE_TITLE, LATIN_NAME_AFTER_INVITATION, LATIN_NAME_BEFORE_HANDOFF):
+        for match in pattern.finditer(text):
+            found[match.start(1)] = (match.group(1), 2)
     return [(start, name, strength) for start, (name, strength) in sorted(found.items())]
+
+
+def fuller_latin_name(name: str, introduction: str) -> str:
+    """The full name the host introduced (Xavier Bresson) for a given name said at the hand-over (Zavier)."""
+    if " " in name or not name.isascii():
+        return name
+    for match in LATIN_NAME_AFTER_INVITATION.finditer(introduction):
+        full = match.group(1)
+        if " " in full and fuzz.ratio(full.split()[0].lower(), name.lower()) >= GIVEN_NAME_SIMILARITY:
+            return full
+    return name
 
 
 def _affiliation_before(text: str, start: int) -> str | None:
@@ -211,7 +246,11 @@ def _speaker_in(intro: str, clause: str, then: str = "") -> tuple[str | None, st
         if PANEL_CUE.search(clause) and len(_name_candidates(clause)) >= 2:
             return None, None  # a list of panelists without a moderator: the first of them does not host it
     after = INVITATION.split(clause, maxsplit=1)[-1]
-    named = _name_candidates(after)
+    named = _name_candidates(after) or [
+        (m.start(1), m.group(1), 2)
+        for pattern in (LATIN_NAME_AFTER_INVITATION, LATIN_NAME_BEFORE_HANDOFF)  # the English hand-over's own words
+        for m in pattern.finditer(clause)
+    ]
     if named:
         start, name, _ = max(named, key=lambda candidate: (candidate[2], -candidate[0]))
         return name, _affiliation_before(after, start)

@@ -166,3 +166,15 @@ def test_a_talk_with_a_questioner_is_the_lecturer_s_until_the_questions():
     speakers = [who.name for who in analyse(heading, paragraphs).speakers]
     assert speakers[:8] == ["罗欢"] * 8
     assert "罗欢" not in speakers[8:9]
+
+
+def test_a_talk_whose_heading_names_nobody_is_given_to_the_speaker_the_chair_introduces():
+    """English, no people in the heading: the chair's introduction is nobody's, the talk "probably" the speaker's."""
+    heading = parse_heading("Some Conference 2024 p03 P03_Graphs_and_Language -BV1test00004_p3-")
+    paragraphs = ["All right， so I think we can start， it's my pleasure to introduce Xavier Bresson。"]
+    paragraphs += ["He needs no introduction。", "So Zavier take it away。All right， thank you for the introduction。"]
+    paragraphs += [f"Graph point {n}。" for n in range(1, 10)]
+    speakers = analyse(heading, paragraphs).speakers
+    assert [who.name for who in speakers[:2]] == [None, None]
+    assert {who.name for who in speakers[2:]} == {"Xavier Bresson"}
+    assert all(who.method == "handover" and who.confidence < config.SURE_CONFIDENCE for who in speakers[2:])

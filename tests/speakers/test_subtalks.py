@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.ingest.parsing import parse_transcript
-from app.speakers.subtalks import detect_subtalks
+from app.speakers.subtalks import detect_subtalks, fuller_latin_name
 from bench.speakers import bundled_recordings, evaluate
 from tests.conftest import BUNDLED, TEST_DATA
 
@@ -153,3 +153,27 @@ def test_a_launch_ceremony_is_a_part_of_its_own_before_the_next_talk():
     chapters = detect_subtalks(paragraphs)
     assert [(c.start, c.kind) for c in chapters] == [(1, "opening"), (3, "talk"), (6, "ceremony"), (8, "talk")]
     assert chapters[2].speaker is None and chapters[3].speaker == "张强"
+
+
+def test_an_english_hand_over_names_the_speaker():
+    """An English-speaking chair: "please welcome our next speaker, Dr. Ann Lee" starts her talk."""
+    paragraphs = (
+        ["Welcome back everyone to the afternoon session。"] * 3
+        + [
+            "Thank you for the great talk。 Now please welcome our next speaker， Dr. Ann Lee from Stanford。",
+            "All right， thank you for the introduction， so today I will talk about graphs。",
+        ]
+        + ["Graphs are everywhere。"] * 4
+    )
+    chapters = detect_subtalks(paragraphs)
+    assert [(c.start, c.speaker) for c in chapters] == [(1, None), (5, "Ann Lee")]
+
+
+def test_a_sentence_word_before_take_it_away_is_not_part_of_the_name():
+    paragraphs = [
+        "It's my pleasure to introduce Xavier Bresson， associate professor at NUS。",
+        "He needs no introduction。",
+    ]
+    paragraphs += ["So Xavier take it away。All right， thank you for the introduction。"] + ["Graphs。"] * 6
+    assert detect_subtalks(paragraphs)[1].speaker == "Xavier"
+    assert fuller_latin_name("Zavier", "".join(paragraphs[:2])) == "Xavier Bresson"  # misheard at the hand-over
