@@ -150,6 +150,7 @@ LATIN_NAME_AFTER_INVITATION = re.compile(
 GIVEN_NAME_SIMILARITY = 75
 # Xavier, take it away: the one handed the floor, named just before the hand-over.
 LATIN_NAME_BEFORE_HANDOFF = re.compile(rf"{_LATIN_NAME}[\s,，]+(?i:take it away|the (?:floor|stage) is yours)")
+ENGLISH_HANDOVER_NAMES = (LATIN_NAME_AFTER_INVITATION, LATIN_NAME_BEFORE_HANDOFF)
 # A name said right after its bearer's office, before the hand-over goes on (总经理王维强带来…).
 TITLE_BEFORE_NAME = re.compile(
     f"(?:{'|'.join(OFFICE_TITLES)}|负责人|创始人|合伙人|院长|主任|教授|研究员)([{HAN}]{{2,3}}?)"
@@ -202,10 +203,14 @@ def _name_candidates(text: str) -> list[tuple[int, str, int]]:
         # between an office and 先生/女士 (CEO空介先生) it is a name even when we do not list the surname
         if (looks_like_person(name) or after in FORMAL_TITLES) and name[0] not in NOT_NAME_START:
             found[match.start(1)] = (name, 2)  # after an office it may be a famous name jieba knows well (韩寒)
-    for pattern in (LATIN_NAME_BEFORE_TITLE, LATIN_NAME_AFTER_INVITATION, LATIN_NAME_BEFORE_HANDOFF):
-        for match in pattern.finditer(text):
-            found[match.start(1)] = (match.group(1), 2)
+    for start, name, strength in _latin_names(text, (LATIN_NAME_BEFORE_TITLE, *ENGLISH_HANDOVER_NAMES)):
+        found[start] = (name, strength)
     return [(start, name, strength) for start, (name, strength) in sorted(found.items())]
+
+
+def _latin_names(text: str, patterns: tuple[re.Pattern[str], ...]) -> list[tuple[int, str, int]]:
+    """(position, name, strength 2) of each Latin name that one of the patterns finds in its place."""
+    return [(match.start(1), match.group(1), 2) for pattern in patterns for match in pattern.finditer(text)]
 
 
 def fuller_latin_name(name: str, introduction: str) -> str:
@@ -246,11 +251,7 @@ def _speaker_in(intro: str, clause: str, then: str = "") -> tuple[str | None, st
         if PANEL_CUE.search(clause) and len(_name_candidates(clause)) >= 2:
             return None, None  # a list of panelists without a moderator: the first of them does not host it
     after = INVITATION.split(clause, maxsplit=1)[-1]
-    named = _name_candidates(after) or [
-        (m.start(1), m.group(1), 2)
-        for pattern in (LATIN_NAME_AFTER_INVITATION, LATIN_NAME_BEFORE_HANDOFF)  # the English hand-over's own words
-        for m in pattern.finditer(clause)
-    ]
+    named = _name_candidates(after) or _latin_names(clause, ENGLISH_HANDOVER_NAMES)  # the English hand-over's words
     if named:
         start, name, _ = max(named, key=lambda candidate: (candidate[2], -candidate[0]))
         return name, _affiliation_before(after, start)
