@@ -27,7 +27,7 @@ from app.bilingual import singular
 from app.lexicon import OFFICE_TITLES, PERSON_TITLES, is_han
 from app.people import split_name
 from app.sounds import sound_string
-from app.text import common_word_frequency, is_added_word, is_person_name_word, normalize, word_list, word_runs
+from app.text import common_word_frequency, is_added_word, normalize, word_list, word_runs
 
 GENERAL_FREQUENCY = 3000  # jieba's frequency of an everyday word (感觉, 过去): such words weigh half as much
 # The same rate for English words (wordfreq's Zipf scale: log10 of uses per billion words), about 5e-5:
@@ -45,6 +45,7 @@ TITLE_SPAN = 3  # words of a title taken together as one term (国产/智能/算
 TITLE_JOINERS = frozenset("为与和及中在的之于对从向把被以及或跟同")
 TITLE_WEIGHT = 2.0  # a term of the talk's own title (and session) is what its speaker says it is about
 _LATIN = re.compile(r"^[a-z][a-z0-9.+#-]*$")
+TITLES = frozenset(PERSON_TITLES) | frozenset(OFFICE_TITLES)
 _MEANINGLESS = re.compile(r"^[\d.,%-]+$|^[a-z]$")  # numbers, single letters
 
 
@@ -249,7 +250,7 @@ def distinctive(
     rest_total = max(corpus.total - size, 1)
     scored = []
     for term, count in counts.items():
-        if count < MIN_COUNT or term in excluded or is_person_name_word(term) or _heard_name(term, excluded):
+        if count < MIN_COUNT or term in excluded or _addressed(term) or _heard_name(term, excluded):
             continue
         said = max(corpus.counts[term], count)  # a part of a talk may pair words the whole talk did not
         prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), PRIOR_FLOOR)
@@ -312,6 +313,13 @@ def _heard_name(term: str, names: frozenset[str]) -> bool:
         and sound_string(term) in _name_sounds(names)
         and not is_added_word(term)
     )
+
+
+def _addressed(term: str) -> bool:
+    """A surname and a title (李老师, 王总): someone addressed, not a topic. jieba's own name tags are not
+    used: its dictionary tags 无人驾驶, 老虎机 and 安全性 as names."""
+    surname, rest = split_name(term)
+    return surname is not None and rest in TITLES
 
 
 def name_words(names: Iterable[str]) -> frozenset[str]:

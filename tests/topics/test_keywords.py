@@ -147,3 +147,9 @@ def test_a_misheard_given_name_is_not_a_topic():
     excluded = name_words(["张亚勤"])
     top = distinctive(talk, corpus_of(talk, Counter({"数据": 50})), excluded=excluded)
     assert [k.term for k in top] == ["具身智能"]
+
+
+def test_words_jieba_wrongly_tags_as_names_stay_topics_but_an_addressed_person_does_not():
+    talk = Counter({"无人驾驶": 12, "老虎机": 9, "李老师": 10, "王总": 6})
+    top = distinctive(talk, corpus_of(talk, Counter({"数据": 50})))
+    assert sorted(k.term for k in top) == ["无人驾驶", "老虎机"]
