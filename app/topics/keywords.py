@@ -6,8 +6,8 @@ adjacent words said together often (自动 驾驶 → 自动驾驶). Each term i
 log-odds ratio of its rate in the talk against the rest of the corpus, with an informative
 Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"), divided by its standard
 error: rare flukes and words every talk says both score low. Words of general language weigh less
-(specificity), words of the talk's title more (title_terms), and a forum recording's keywords take
-turns between its sub-talks (interleave).
+(specificity) unless one talk says them nearly alone, words of the talk's title more (title_terms),
+and a forum recording's keywords take turns between its sub-talks (interleave).
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ GENERAL_FREQUENCY = 3000  # jieba's frequency of an everyday word (感觉, 过�
 # The same rate for English words (wordfreq's Zipf scale: log10 of uses per billion words), about 5e-5:
 # words as everyday as model, using, build weigh half as much as terms (transformer, diffusion).
 GENERAL_ZIPF = 4.7
+# An everyday word one talk says nearly alone (法律: 77 of the corpus's 85) is its topic after all: the
+# share of the corpus's uses, to this power, is the least it weighs (share 0.9 → 0.66, 0.5 → 0.06).
+CONCENTRATION_POWER = 4
 PRIOR_STRENGTH = 500.0  # pseudo-words of corpus rates behind every talk's counts: tames small talks
 # Least prior per term: a term only one talk says (数联网) is not taken for a fluke of infinite variance.
 PRIOR_FLOOR = 1.0
@@ -259,7 +262,8 @@ def distinctive(
         there = log((rest + prior) / (rest_total + PRIOR_STRENGTH - rest - prior))
         z = (here - there) / sqrt(1 / (count + prior) + 1 / (rest + prior))
         if z > 0:
-            scored.append((z * specificity(term) * (TITLE_WEIGHT if term in title else 1), term, count))
+            weight = max(specificity(term), (count / said) ** CONCENTRATION_POWER)
+            scored.append((z * weight * (TITLE_WEIGHT if term in title else 1), term, count))
     scored.sort(reverse=True)
     chosen: list[Keyword] = []
     for z, term, count in scored:

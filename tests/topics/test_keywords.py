@@ -153,3 +153,14 @@ def test_words_jieba_wrongly_tags_as_names_stay_topics_but_an_addressed_person_d
     talk = Counter({"无人驾驶": 12, "老虎机": 9, "李老师": 10, "王总": 6})
     top = distinctive(talk, corpus_of(talk, Counter({"数据": 50})))
     assert sorted(k.term for k in top) == ["无人驾驶", "老虎机"]
+
+
+def test_an_everyday_word_one_talk_says_almost_alone_is_its_topic():
+    law = Counter({"法律": 60, "模型": 40})
+    others = [Counter({"模型": 50, "法律": 2, "数据": 30}), Counter({"模型": 45, "数据": 40})]
+    assert distinctive(law, corpus_of(law, *others))[0].term == "法律"
+    everyone = Counter({"法律": 60, "模型": 40})
+    spread = [Counter({"模型": 50, "法律": 50, "数据": 30}), Counter({"模型": 45, "法律": 50, "数据": 40})]
+    weight_alone = distinctive(law, corpus_of(law, *others))[0].weight
+    weight_shared = next(k.weight for k in distinctive(everyone, corpus_of(everyone, *spread)) if k.term == "法律")
+    assert weight_alone > 3 * weight_shared
