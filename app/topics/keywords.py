@@ -172,8 +172,7 @@ def title_counts(terms: frozenset[str], normalized_texts: Sequence[str], counts:
     said = Counter()
     joined = "\n".join(normalized_texts)
     for term in terms - counts.keys():
-        pattern = rf"\b{re.escape(term)}\b" if _LATIN.match(term.replace(" ", "")) else re.escape(term)
-        if (count := len(re.findall(pattern, joined))) >= MIN_COUNT:
+        if (count := len(re.findall(_said(term), joined))) >= MIN_COUNT:
             said[term] = count
     return Counter(
         {
@@ -182,6 +181,15 @@ def title_counts(terms: frozenset[str], normalized_texts: Sequence[str], counts:
             if not any(term in longer and longer != term and 2 * other >= count for longer, other in said.items())
         }
     )
+
+
+def _said(term: str) -> str:
+    """A pattern for a title term in the text: an English one as whole words, its last in the singular
+    or the plural (title terms are singular: graph neural network for Graph Neural Networks)."""
+    if not _LATIN.match(term.replace(" ", "")):
+        return re.escape(term)
+    stem, ending = (term[:-1], "(?:y|ies)") if term.endswith("y") else (term, "(?:s|es)?")
+    return rf"\b{re.escape(stem)}{ending}\b"
 
 
 def join_pair(first: str, second: str) -> str:
@@ -273,9 +281,10 @@ def distinctive(
         spellings = tuple(sorted(said, key=said.__getitem__, reverse=True)) if said else (term,)
         group = (groups or {}).get(term, ())
         keyword = Keyword(_name(term, spellings, group), round(z, 2), count, spellings, term)
-        inside = next((i for i, k in enumerate(chosen) if k.key in term and k.count < 2 * count), None)
-        if inside is not None:  # 具身 chosen first, then 具身智能: the fuller term takes its place
-            chosen[inside] = replace(keyword, weight=chosen[inside].weight)
+        inside = [i for i, k in enumerate(chosen) if k.key in term and k.count < 2 * count]
+        if inside:  # 具身 chosen first, then 具身智能: the fuller term takes the place of the first it holds
+            chosen[inside[0]] = replace(keyword, weight=chosen[inside[0]].weight)
+            chosen = [k for i, k in enumerate(chosen) if i not in inside[1:]]  # graph neural, neural network
         else:
             chosen.append(keyword)
         if len(chosen) == limit:

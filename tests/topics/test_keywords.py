@@ -126,6 +126,19 @@ def test_a_title_run_the_talk_says_is_counted_though_jieba_cuts_it():
     assert "数据供应链" not in counts  # said once only
 
 
+def test_a_title_run_said_in_the_plural_is_counted():
+    said = ["graph neural networks are", "and graph neural networks", "a graph neural network", "graph neural nets"]
+    counts = title_counts(title_terms("Graph Neural Networks"), said, Counter())
+    assert counts["graph neural network"] == 3
+
+
+def test_a_fuller_term_replaces_every_shorter_one_it_holds():
+    talk = Counter({"graph neural": 8, "neural network": 9, "graph neural network": 6, "retrieval": 5})
+    top = [k.term for k in distinctive(talk, corpus_of(talk, Counter({"数据": 500})))]
+    assert "graph neural network" in top
+    assert "graph neural" not in top and "neural network" not in top
+
+
 def test_the_title_lifts_its_terms_above_others_said_as_often():
     talk = Counter({"编译器": 10, "并行": 10})
     corpus = corpus_of(talk, Counter({"数据": 500}))
