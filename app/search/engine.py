@@ -691,7 +691,7 @@ def _coverage_order(
     concepts: dict[str, list[str]] = {
         word: [word, *equivalents(word), *(v.text for v in heard if v.of == word)]
         for word in _shared_words(query)
-        if not facts.common(word)
+        if not facts.common(word) and not _part_of_translated(word, translations)
     }
     for term, forms in translations.items():
         concepts.setdefault(term, [term]).extend(forms)
@@ -710,6 +710,12 @@ def _coverage_order(
     }
     order = sorted((segment_id for segment_id in pool if covered.get(segment_id)), key=lambda i: -covered[i])
     return order[: fusion.COVERED_DEPTH]
+
+
+def _part_of_translated(word: str, translations: dict[str, list[str]]) -> bool:
+    """A word inside a longer query word the dictionary translates (神经网络 in 图神经网络): a passage on
+    neural networks says nothing of graph neural networks, so only the longer word is a concept."""
+    return any(word in term and word != term for term in translations)
 
 
 def _shared_words(query: Query) -> list[str]:

@@ -71,3 +71,24 @@ def test_the_coverage_ordering_counts_a_word_said_in_a_heard_form(tmp_path):
         heard = [Variant("喇嘛", "sounds_like", "llama", 0.8)]
         order = engine._coverage_order(connection, facts, query, {}, {"words": [ids[1], ids[2]]}, heard)
     assert order == [ids[2], ids[1]]
+
+
+def test_a_word_inside_a_translated_query_word_is_not_a_concept_of_its_own(tmp_path):
+    """神经网络 is part of 图神经网络: a passage on neural networks does not cover graph neural networks."""
+    folder = tmp_path / "t"
+    folder.mkdir()
+    segments = [
+        "神经网络的发展，神经网络的特征。",
+        "We train graph neural networks on many graphs.",
+        *(f"第{n}位嘉宾上台，大家下午好。" for n in range(60)),
+    ]
+    (folder / "a.txt").write_text(TALK.format(body="\n\n".join(segments)), encoding="utf-8")
+    assert ingest(folder, tmp_path / "kb.sqlite3").ok
+    with read_only_engine(tmp_path / "kb.sqlite3").connect() as connection:
+        ids = dict(connection.exec_driver_sql("SELECT number, id FROM segment").fetchall())
+        facts = engine.corpus_facts(connection)
+        query = engine.parse_query("图神经网络的节点特征")
+        translations = {"图神经网络": ["graph neural network"], "节点特征": ["node feature"]}
+        order = engine._coverage_order(connection, facts, query, translations, {"words": [ids[1], ids[2]]})
+    assert order[0] == ids[2]
+    assert ids[1] not in order  # it says 神经网络 and 特征, parts of the query's words only
