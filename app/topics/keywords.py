@@ -48,7 +48,7 @@ TITLE_SPAN = 3  # words of a title taken together as one term (国产/智能/算
 TITLE_JOINERS = frozenset("为与和及中在的之于对从向把被以及或跟同")
 TITLE_WEIGHT = 2.0  # a term of the talk's own title (and session) is what its speaker says it is about
 _LATIN = re.compile(r"^[a-z][a-z0-9.+#-]*$")
-TITLES = frozenset(PERSON_TITLES) | frozenset(OFFICE_TITLES)
+TITLES = frozenset(PERSON_TITLES) | frozenset(OFFICE_TITLES)  # after a surname: someone addressed (李老师, 王总)
 _MEANINGLESS = re.compile(r"^[\d.,%-]+$|^[a-z]$")  # numbers, single letters
 
 
