@@ -156,6 +156,8 @@ TITLE_BEFORE_NAME = re.compile(
     f"(?:{'|'.join(OFFICE_TITLES)}|负责人|创始人|合伙人|院长|主任|教授|研究员)([{HAN}]{{2,3}}?)"
     r"(?=(带来|为我们|为大家|给我们|给大家|上台|发表|分享|做|先生|女士|[，。,]|$))"
 )
+# Words between an office and 带来 that are no name (负责人为我们带来).
+PRONOUNS = re.compile("我们|大家|您")
 # Characters that start a phrase far more often than a name (这个顾总 is no 这个顾).
 NOT_NAME_START = frozenset("这那的是和与在对请由有给让被把也都就")
 SURNAME_AND_TITLE = re.compile(f"([{HAN}])(?:{'|'.join(PERSON_TITLES)})")
@@ -200,8 +202,10 @@ def _name_candidates(text: str) -> list[tuple[int, str, int]]:
             found[start] = (name, 2)
     for match in TITLE_BEFORE_NAME.finditer(text):
         name, after = match.group(1), match.group(2)
-        # between an office and 先生/女士 (CEO空介先生) it is a name even when we do not list the surname
-        if (looks_like_person(name) or after in FORMAL_TITLES) and name[0] not in NOT_NAME_START:
+        # between an office and 先生/女士 (CEO空介先生) or 带来 (负责人钱程带来) it is a name even when we do not
+        # list the surname, or when the recogniser misheard it as a word (前程)
+        placed = after in FORMAL_TITLES or (after == "带来" and not PRONOUNS.search(name))
+        if (looks_like_person(name) or placed) and name[0] not in NOT_NAME_START:
             found[match.start(1)] = (name, 2)  # after an office it may be a famous name jieba knows well (韩寒)
     for start, name, strength in _latin_names(text, (LATIN_NAME_BEFORE_TITLE, *ENGLISH_HANDOVER_NAMES)):
         found[start] = (name, strength)
@@ -256,8 +260,10 @@ def _speaker_in(intro: str, clause: str, then: str = "") -> tuple[str | None, st
         start, name, _ = max(named, key=lambda candidate: (candidate[2], -candidate[0]))
         return name, _affiliation_before(after, start)
     # The speaker just thanked is the one whose talk ended (谢谢杨总的精彩报告, 感谢陈超，接下来…).
-    thanked = list(THANKS_FOR_TALK.finditer(intro))
-    introduction = intro[thanked[-1].end() :] if thanked else intro
+    # The host's words up to the invitation, the same sentence's included (…负责人钱程带来主题演讲，有请).
+    spoken = intro + INVITATION.split(clause, maxsplit=1)[0]
+    thanked = list(THANKS_FOR_TALK.finditer(spoken))
+    introduction = spoken[thanked[-1].end() :] if thanked else spoken
     named = [c for c in _name_candidates(introduction) if introduction[max(0, c[0] - 2) : c[0]] not in THANKED]
     # When the invitation calls them by surname and title (顾维灏博士 … 有请顾博士), it is the one of that
     # surname, and nobody when no one introduced has it.

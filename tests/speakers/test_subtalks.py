@@ -177,3 +177,17 @@ def test_a_sentence_word_before_take_it_away_is_not_part_of_the_name():
     paragraphs += ["So Xavier take it away。All right， thank you for the introduction。"] + ["Graphs。"] * 6
     assert detect_subtalks(paragraphs)[1].speaker == "Xavier"
     assert fuller_latin_name("Zavier", "".join(paragraphs[:2])) == "Xavier Bresson"  # misheard at the hand-over
+
+
+def test_a_name_said_before_the_invitation_in_the_same_sentence_is_the_speaker():
+    """The recogniser heard 钱程 as the word 前程; its place between an office and 带来 makes it a name."""
+    paragraphs = [
+        "各位来宾大家好，欢迎来到今天的论坛。",
+        "今天我们很高兴邀请到某某科技大模型负责人前程带来主题演讲智能终端，有请。",
+        "谢谢主持人，各位下午好，我今天讲终端。",
+        "内容。",
+    ]
+    talk = detect_subtalks(paragraphs)[1]
+    assert (talk.start, talk.speaker) == (3, "前程")
+    paragraphs[1] = "今天我们很高兴邀请到某某科技大模型负责人为我们带来主题演讲智能终端，有请。"
+    assert detect_subtalks(paragraphs)[1].speaker is None
