@@ -107,7 +107,7 @@ class Attribution:
 
 @dataclass(frozen=True)
 class _Cue:
-    kind: str  # address, thanks, thanks_host, self_intro, end, group_thanks
+    kind: str  # address, thanks, thanks_host, self_intro, reference, end, group_thanks
     start: int
     end: int
     name: str | None = None
@@ -245,6 +245,8 @@ def _name_cues(text: str, cast: _Cast) -> list[_Cue]:
             cues.append(_Cue("self_intro", first.start, last.end, first.name, first.score * weight))
         elif first.name != cast.host and _address_score(text, first.start, last.end, len(group)) >= ADDRESS_MIN_SCORE:
             cues.append(_Cue("address", first.start, last.end, first.name, first.score * weight))
+        elif first.name != cast.host and _reference(text, first.start, last.end):
+            cues.append(_Cue("reference", first.start, last.end, first.name, first.score * weight))
     return cues
 
 
@@ -263,6 +265,20 @@ def _groups(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words before and after a name, as the signs of an address or a reference are looked for."""
+    before, after = text[max(0, start - 40) : start], text[end : end + 12]
+    if before[-1:] == text[start : start + 1]:
+        before = before[:-1]  # 小小川
+    return before, after
+
+
+def _reference(text: str, start: int, end: int) -> bool:
+    """Whether the name is said about its bearer (顺着小涛的话, 同意小川说的), not to them."""
+    before, after = _around(text, start, end)
+    return bool(_REFERENCE_BEFORE.search(before) or _REFERENCE_AFTER.search(after))
+
+
 def _address_score(text: str, start: int, end: int, times: int) -> int:
     """How much the words around a name look like the host turning to that person.
 
@@ -271,11 +287,9 @@ def _address_score(text: str, start: int, end: int, times: int) -> int:
     a clause, a pause or 您 after it, a title or the name said twice, hand-over
     words (开始, 先, 的问题), a question just asked.
     """
-    before, after = text[max(0, start - 40) : start], text[end : end + 12]
-    if before[-1:] == text[start : start + 1]:
-        before = before[:-1]  # 小小川
-    if _REFERENCE_BEFORE.search(before) or _REFERENCE_AFTER.search(after):
+    if _reference(text, start, end):
         return 0
+    before, after = _around(text, start, end)
     recent = before[-MARKER_NEAR:]
     clauses = _clauses(before)
     previous_clause = clauses[-1:] if _CLAUSE_START.search(before) else clauses[-2:-1]
@@ -322,6 +336,9 @@ def _timeline(text: str, cues: list[_Cue], cast: _Cast) -> list[_Turn]:
             _start(turns, _Turn(_clause_start(text, cue.start), cue.name, "self_intro", opening=(cue.start, cue.score)))
         elif cue.kind == "thanks_host" and current.speaker == cast.host:
             _start(turns, _Turn(cue.start, None, None))  # someone answers, we do not know who
+        elif cue.kind == "reference" and cue.name == current.speaker:
+            # someone speaks of the one we took to be speaking (顺着小涛的话说): they have stopped
+            _start(turns, _Turn(_clause_start(text, cue.start), None, None))
         elif cue.kind == "end" and current.speaker != cast.host and _said(text[current.start : cue.start]) >= MIN_PART:
             _start(turns, _Turn(cue.end, None, None))  # an answer ended; whoever speaks next is unnamed yet
     for turn, following in zip(turns, turns[1:], strict=False):

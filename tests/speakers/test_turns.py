@@ -104,6 +104,15 @@ def test_a_reference_is_not_a_hand_over(panel: list) -> None:
     assert "晓峰说的" in PANEL[4] and panel[4].speaker == "周静怡"
 
 
+def test_speaking_of_the_one_taken_to_speak_ends_their_turn() -> None:
+    """Without a hand-over, 顺着晓峰的话说 shows that someone else now speaks: they get no name, not 晓峰's."""
+    turn = "我就顺着晓峰的话说，我觉得测试自动化还有很长的路要走，工具链也不成熟。"
+    paragraphs = [*PANEL[:3], turn, "所以还需要时间。"]
+    attributions = attribute_panel(paragraphs, PEOPLE)
+    assert attributions[2].speaker == "刘晓峰"
+    assert attributions[3].speaker is None and attributions[4].speaker is None
+
+
 def test_confidence_fades_away_from_the_cue() -> None:
     monologue = [PANEL[0]] + [
         f"第{n}段内容，没有任何人被点名，也没有人道谢，只是一直在讲技术细节。" for n in range(1, 9)
