@@ -58,10 +58,10 @@ _THANKS_BEFORE = re.compile(r"(?:谢谢|感谢)[\s啊呃嗯]*$")
 _THANKS_LEAD = re.compile(r"(?:对?好的?[\s，]*)?(?:(?:谢谢|感谢)[\s，、]*)+[\s，、。啊呃嗯]*$")
 # 我是…/我叫… right before a name: a panelist introduces themselves.
 _SELF_INTRO = re.compile(r"我(?:是|叫)(?:来自[^，。]{0,20}?的)?$")
-# Around a name: a reference to someone (同意小川说的) or the host turning to them.
+# Around a name: a reference to someone (同意小川说的), not the host turning to them (田老师也谈一谈).
 _REFERENCE_BEFORE = re.compile(r"(?:同意|认同|赞同|像|刚才|刚刚|刚|和|跟|及|与|被|比|达成|欢迎)[\s，、]*$")
 _REFERENCE_AFTER = re.compile(
-    r"^\s*(?:刚才|刚刚|刚|说|讲|提|也|还|都|的(?!(?:一个)?问题)|之前|他们|观点|意见|和|跟|以及|、)"
+    r"^\s*(?:刚才|刚刚|刚|说|讲|提|也(?!来?(?:谈|讲|说|聊|分享))|还|都|的(?!(?:一个)?问题)|之前|他们|观点|意见|和|跟|以及|、)"
 )
 # Words that lead into a name the host hands over to (好，小川 / 请教一下大海).
 _LEAD = re.compile(r"(?:好|那|请|由|从|给|有请|请问|请教一下|问一下|问问|想问|我不知道|然后)[\s，、。啊呃嗯哈的]*$")

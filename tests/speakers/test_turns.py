@@ -113,6 +113,13 @@ def test_speaking_of_the_one_taken_to_speak_ends_their_turn() -> None:
     assert attributions[3].speaker is None and attributions[4].speaker is None
 
 
+def test_asking_someone_to_speak_too_is_a_hand_over() -> None:
+    """周老师也谈一谈 turns to her; 也 after a name is otherwise a reference (晓峰也说过)."""
+    ask = "好的，谢谢晓峰。那么周老师也谈一谈。嗯，好，我非常赞同刚才的观点，安全方面还需要大量的研究投入。"
+    attributions = attribute_panel([*PANEL[:3], ask, "所以我们需要更多的人才。"], PEOPLE)
+    assert [a.speaker for a in attributions[3:]] == ["周静怡", "周静怡"]
+
+
 def test_confidence_fades_away_from_the_cue() -> None:
     monologue = [PANEL[0]] + [
         f"第{n}段内容，没有任何人被点名，也没有人道谢，只是一直在讲技术细节。" for n in range(1, 9)
