@@ -56,8 +56,8 @@ _COUNTED = re.compile(r"\w")
 _THANKS_BEFORE = re.compile(r"(?:谢谢|感谢)[\s啊呃嗯]*$")
 # 好，谢谢 before a name: the host closes one answer and turns to the named panelist.
 _THANKS_LEAD = re.compile(r"(?:对?好的?[\s，]*)?(?:(?:谢谢|感谢)[\s，、]*)+[\s，、。啊呃嗯]*$")
-# 我是…/我叫… right before a name: a panelist introduces themselves.
-_SELF_INTRO = re.compile(r"我(?:是|叫)(?:来自[^，。]{0,20}?的)?$")
+# 我是…/我叫… right before a name, an affiliation between (我是五元资本的石云峰): a panelist introduces themselves.
+_SELF_INTRO = re.compile(r"我(?:是|叫)(?:(?:来自)?[^，。我]{0,20}?的)?$")
 # Around a name: a reference to someone (同意小川说的), not the host turning to them (田老师也谈一谈).
 _REFERENCE_BEFORE = re.compile(r"(?:同意|认同|赞同|像|刚才|刚刚|刚|和|跟|及|与|被|比|达成|欢迎)[\s，、]*$")
 _REFERENCE_AFTER = re.compile(

@@ -120,6 +120,12 @@ def test_asking_someone_to_speak_too_is_a_hand_over() -> None:
     assert [a.speaker for a in attributions[3:]] == ["周静怡", "周静怡"]
 
 
+def test_a_panelist_introducing_themselves_with_their_company_is_named() -> None:
+    intro = "好，大家好，我是某某资本的孙浩，过去几年一直在看人工智能方向的投资机会。"
+    attributions = attribute_panel([PANEL[0], intro, "我觉得机会很多。"], PEOPLE)
+    assert [(a.speaker, a.method) for a in attributions[1:]] == [("孙浩", "self_intro"), ("孙浩", "continuation")]
+
+
 def test_confidence_fades_away_from_the_cue() -> None:
     monologue = [PANEL[0]] + [
         f"第{n}段内容，没有任何人被点名，也没有人道谢，只是一直在讲技术细节。" for n in range(1, 9)
