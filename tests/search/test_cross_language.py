@@ -53,42 +53,32 @@ def test_a_chinese_query_finds_the_english_passage_saying_its_gloss_inflected(tm
     assert [(hit.segment, hit.translation) for hit in hits] == [(1, "attacker")]
 
 
-def test_the_coverage_ordering_counts_a_word_said_in_a_heard_form(tmp_path):
-    """Of two candidates saying 开源, the one that also says Llama as the recogniser heard it (喇嘛) comes first."""
+def coverage_order(tmp_path, segments: list[str], query: str, translations: dict, heard: list) -> tuple[list, dict]:
+    """The coverage ordering of the first two segments of a talk, and segment number → id."""
     folder = tmp_path / "t"
     folder.mkdir()
-    segments = [
-        "开源生态开源社区都很开源。",
-        "喇嘛开源了新版本。",
-        *(f"第{n}位嘉宾上台，大家下午好。" for n in range(60)),
-    ]
-    (folder / "a.txt").write_text(TALK.format(body="\n\n".join(segments)), encoding="utf-8")
+    padding = [f"第{n}位嘉宾上台，大家下午好。" for n in range(60)]
+    (folder / "a.txt").write_text(TALK.format(body="\n\n".join([*segments, *padding])), encoding="utf-8")
     assert ingest(folder, tmp_path / "kb.sqlite3").ok
     with read_only_engine(tmp_path / "kb.sqlite3").connect() as connection:
         ids = dict(connection.exec_driver_sql("SELECT number, id FROM segment").fetchall())
         facts = engine.corpus_facts(connection)
-        query = engine.parse_query("llama 开源")
-        heard = [Variant("喇嘛", "sounds_like", "llama", 0.8)]
-        order = engine._coverage_order(connection, facts, query, {}, {"words": [ids[1], ids[2]]}, heard)
+        candidates = {"words": [ids[1], ids[2]]}
+        order = engine._coverage_order(connection, facts, engine.parse_query(query), translations, candidates, heard)
+    return order, ids
+
+
+def test_the_coverage_ordering_counts_a_word_said_in_a_heard_form(tmp_path):
+    """Of two candidates saying 开源, the one that also says Llama as the recogniser heard it (喇嘛) comes first."""
+    heard = [Variant("喇嘛", "sounds_like", "llama", 0.8)]
+    order, ids = coverage_order(tmp_path, ["开源生态开源社区都很开源。", "喇嘛开源了新版本。"], "llama 开源", {}, heard)
     assert order == [ids[2], ids[1]]
 
 
 def test_a_word_inside_a_translated_query_word_is_not_a_concept_of_its_own(tmp_path):
     """神经网络 is part of 图神经网络: a passage on neural networks does not cover graph neural networks."""
-    folder = tmp_path / "t"
-    folder.mkdir()
-    segments = [
-        "神经网络的发展，神经网络的特征。",
-        "We train graph neural networks on many graphs.",
-        *(f"第{n}位嘉宾上台，大家下午好。" for n in range(60)),
-    ]
-    (folder / "a.txt").write_text(TALK.format(body="\n\n".join(segments)), encoding="utf-8")
-    assert ingest(folder, tmp_path / "kb.sqlite3").ok
-    with read_only_engine(tmp_path / "kb.sqlite3").connect() as connection:
-        ids = dict(connection.exec_driver_sql("SELECT number, id FROM segment").fetchall())
-        facts = engine.corpus_facts(connection)
-        query = engine.parse_query("图神经网络的节点特征")
-        translations = {"图神经网络": ["graph neural network"], "节点特征": ["node feature"]}
-        order = engine._coverage_order(connection, facts, query, translations, {"words": [ids[1], ids[2]]})
+    segments = ["神经网络的发展，神经网络的特征。", "We train graph neural networks on many graphs."]
+    translations = {"图神经网络": ["graph neural network"], "节点特征": ["node feature"]}
+    order, ids = coverage_order(tmp_path, segments, "图神经网络的节点特征", translations, [])
     assert order[0] == ids[2]
     assert ids[1] not in order  # it says 神经网络 and 特征, parts of the query's words only

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.ingest.parsing import parse_transcript
-from app.speakers.subtalks import detect_subtalks, fuller_latin_name
+from app.speakers.subtalks import SubTalk, detect_subtalks, fuller_latin_name
 from bench.speakers import bundled_recordings, evaluate
 from tests.conftest import BUNDLED, TEST_DATA
 
@@ -47,15 +47,17 @@ def test_inviting_an_answer_inside_a_talk_is_no_hand_over():
     assert [c.start for c in detect_subtalks(paragraphs)] == [1]
 
 
+def second_chapter(*host_words: str) -> SubTalk:
+    """The chapter after a forum's opening paragraph: the host's words, then the speaker's first."""
+    opening, first_words = "各位来宾大家好，欢迎来到今天的论坛。", "谢谢主持人，各位下午好，我今天讲一讲。"
+    return detect_subtalks([opening, *host_words, first_words, "内容。"])[1]
+
+
 def test_the_speaker_is_named_from_the_introduction_before_the_invitation():
-    paragraphs = [
-        "各位来宾大家好，欢迎来到今天的论坛。",
+    talk = second_chapter(
         "下面进入报告环节。第一位演讲嘉宾是某某汽车研发总院的首席刘斌先生，刘总主持了自动驾驶功能的开发。",
         "他今天报告的主题是人工智能在自动驾驶决策中的应用，大家掌声欢迎。",
-        "谢谢主持人，各位下午好，我今天讲决策。",
-        "内容。",
-    ]
-    talk = detect_subtalks(paragraphs)[1]
+    )
     assert (talk.start, talk.speaker) == (4, "刘斌")
 
 
@@ -181,13 +183,6 @@ def test_a_sentence_word_before_take_it_away_is_not_part_of_the_name():
 
 def test_a_name_said_before_the_invitation_in_the_same_sentence_is_the_speaker():
     """The recogniser heard 钱程 as the word 前程; its place between an office and 带来 makes it a name."""
-    paragraphs = [
-        "各位来宾大家好，欢迎来到今天的论坛。",
-        "今天我们很高兴邀请到某某科技大模型负责人前程带来主题演讲智能终端，有请。",
-        "谢谢主持人，各位下午好，我今天讲终端。",
-        "内容。",
-    ]
-    talk = detect_subtalks(paragraphs)[1]
+    talk = second_chapter("今天我们很高兴邀请到某某科技大模型负责人前程带来主题演讲智能终端，有请。")
     assert (talk.start, talk.speaker) == (3, "前程")
-    paragraphs[1] = "今天我们很高兴邀请到某某科技大模型负责人为我们带来主题演讲智能终端，有请。"
-    assert detect_subtalks(paragraphs)[1].speaker is None
+    assert second_chapter("今天我们很高兴邀请到某某科技大模型负责人为我们带来主题演讲智能终端，有请。").speaker is None
