@@ -152,7 +152,10 @@ def attribute_panel(paragraphs: list[str], people: list[tuple[str, str]]) -> lis
     attributions, introduced = [], set()
     for index in range(len(paragraphs)):
         attribution, number = _attribute(text, starts, index, turns)
-        if attribution.speaker not in (None, cast.host) and _asks_someone(paragraphs[index]):
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
+        # A question, or the first paragraph of a turn before one (请问朱总…, …您认为…): the answer has not begun.
+        asked = _asks_someone(paragraphs[index]) or (number not in introduced and _asks_someone(following))
+        if attribution.speaker not in (None, cast.host) and asked:
             attribution, number = Attribution(None, None, 0.0, attribution.turn_starts_inside), None
         if attribution.speaker == cast.host and not cast.label_host:
             attribution = Attribution(None, None, 0.0, attribution.turn_starts_inside)

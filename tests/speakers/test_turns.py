@@ -126,6 +126,20 @@ def test_a_panelist_introducing_themselves_with_their_company_is_named() -> None
     assert [(a.speaker, a.method) for a in attributions[1:]] == [("孙浩", "self_intro"), ("孙浩", "continuation")]
 
 
+def test_a_question_that_runs_on_after_the_name_is_not_the_answer() -> None:
+    """请问孙总… then more of the host's words, then 您认为…: the paragraph between is still the question."""
+    paragraphs = [
+        *PANEL[:3],
+        "今年有大量新的公司出现，对好啊，那么接下来就一个问题，就请问孙总，就是刚才晓峰讲了很多关于模型底层的东西对吧，我相信模型会从底层。",
+        "从不成熟走向成熟，这里面是有一个巨大的窗口期，对于应用层的公司也是这样，使得我们可以去通过大量的工程投入，率先落地到产业。",
+        "就您认为应用层和模型公司未来的关系会是怎么样的，存在哪些差异化的能力，对呃这个其实是一个非常深刻的问题，我觉得应用层要围绕用户。",
+        "所以我觉得产品能力最重要。",
+    ]
+    attributions = attribute_panel(paragraphs, PEOPLE)
+    assert attributions[4].speaker is None
+    assert attributions[6].speaker == "孙浩"
+
+
 def test_confidence_fades_away_from_the_cue() -> None:
     monologue = [PANEL[0]] + [
         f"第{n}段内容，没有任何人被点名，也没有人道谢，只是一直在讲技术细节。" for n in range(1, 9)
