@@ -61,7 +61,8 @@ _SELF_INTRO = re.compile(r"我(?:是|叫)(?:(?:来自)?[^，。我]{0,20}?的)?$
 # Around a name: a reference to someone (同意小川说的), not the host turning to them (田老师也谈一谈).
 _REFERENCE_BEFORE = re.compile(r"(?:同意|认同|赞同|像|刚才|刚刚|刚|和|跟|及|与|被|比|达成|欢迎)[\s，、]*$")
 _REFERENCE_AFTER = re.compile(
-    r"^\s*(?:刚才|刚刚|刚|说|讲|提|也(?!来?(?:谈|讲|说|聊|分享))|还|都|的(?!(?:一个)?问题)|之前|他们|观点|意见|和|跟|以及|、)"
+    r"^\s*(?:刚才|刚刚|刚|说|讲|提|也(?!来?(?:谈|讲|说|聊|分享))|还|都|的(?!(?:一个)?问题)|之前|他们|观点|意见|和|跟|以及|、"
+    r"|这个(?:回复|回答|分享|观点))"
 )
 # Words that lead into a name the host hands over to (好，小川 / 请教一下大海).
 _LEAD = re.compile(r"(?:好|那|请|由|从|给|有请|请问|请教一下|问一下|问问|想问|我不知道|然后)[\s，、。啊呃嗯哈的]*$")
@@ -88,8 +89,8 @@ _END_MARKER = re.compile(
     r"|(?:讲|补充|回答)(?:的)?(?:就是)?(?:这么多|这些|这么一点)"
 )
 _THANKS = re.compile(r"(?:好的?|对)?[\s，]*(?:(?:谢谢|感谢)[\s，、]*)+")
-# 了解了解/明白明白, then a question: the host acknowledges an answer and asks on, without a name.
-_ACKNOWLEDGE = re.compile(r"(了解|明白|好的)\1(?=[^。？?]{0,60}(?:问题|想问|请教|问问|您))")
+# 了解了解/明白明白, then a question or a summing-up (那听上去…): the host acknowledges an answer, without a name.
+_ACKNOWLEDGE = re.compile(r"(了解|明白|好的)\1(?=[^。？?]{0,60}(?:问题|想问|请教|问问|您|听上去|听起来))")
 _GROUP = re.compile(r"^(?:各位|几位|所有|大家|全场|在座)")
 _HOST_WORD = re.compile(r"^主持人")
 _HOST_PHRASE = re.compile(r"追问|请教|想问|问一下|下一个问题|接下来|下面|最后一个问题")
@@ -127,6 +128,7 @@ class _Turn:
     end: int = 0
     marked_end: bool = True
     opens_round: bool = False  # the first answer of a round: the next speaker may start unnamed
+    not_speaker: str | None = None  # someone spoke of this person here (朱总这个回复…): whoever it is, not them
 
 
 @dataclass(frozen=True)
@@ -341,7 +343,7 @@ def _timeline(text: str, cues: list[_Cue], cast: _Cast) -> list[_Turn]:
             _start(turns, _Turn(cue.start, None, None))  # someone answers, we do not know who
         elif cue.kind == "reference" and cue.name == current.speaker:
             # someone speaks of the one we took to be speaking (顺着小涛的话说): they have stopped
-            _start(turns, _Turn(_clause_start(text, cue.start), None, None))
+            _start(turns, _Turn(_clause_start(text, cue.start), None, None, not_speaker=cue.name))
         elif cue.kind == "end" and current.speaker != cast.host and _said(text[current.start : cue.start]) >= MIN_PART:
             _start(turns, _Turn(cue.end, None, None))  # an answer ended; whoever speaks next is unnamed yet
     for turn, following in zip(turns, turns[1:], strict=False):
@@ -476,10 +478,11 @@ def _close(text: str, turns: list[_Turn], cue: _Cue, cast: _Cast) -> None:
     current = turns[-1]
     if current.speaker == cue.name:
         current.closing = (cue.start, cue.score)
-    elif current.speaker is None:
+    elif current.speaker is None and current.not_speaker != cue.name:
         current.speaker, current.method, current.closing = cue.name, "continuation", (cue.start, cue.score)
     else:
-        answer, asked_from = _hidden_answer(text, current.start, cue.start, current.speaker == cast.host)
+        host_speaking = current.speaker in (cast.host, None)  # None here: someone spoke of them, the host likely
+        answer, asked_from = _hidden_answer(text, current.start, cue.start, host_speaking)
         if answer is None:
             current.marked_end = False
             return

@@ -140,6 +140,26 @@ def test_a_question_that_runs_on_after_the_name_is_not_the_answer() -> None:
     assert attributions[6].speaker == "孙浩"
 
 
+def test_a_reaction_to_an_answer_is_not_its_speaker_s_though_they_are_thanked_later() -> None:
+    """晓峰这个回复… speaks of him; the thanks after his next answer must not give him the reaction too."""
+    paragraphs = [
+        *PANEL[:3],
+        "晓峰这个回复非常的真诚，我也认为围绕用户去构建产品能力一定是最重要的，这是区别于模型公司的地方。",
+        "但是这里面我也要抛一个很尖锐的问题给你，模型公司今天也开始做应用了，您怎么看待这个事儿呢？",
+        "我觉得这是很正常的竞争，我们投入了三年的时间做视频生成，积累了很多的经验和用户。",
+        "好，谢谢晓峰。",
+    ]
+    attributions = attribute_panel(paragraphs, PEOPLE)
+    assert attributions[3].speaker is None
+    assert attributions[5].speaker == "刘晓峰"
+
+
+def test_the_host_summing_up_an_answer_takes_the_floor() -> None:
+    summary = "明白明白，那听上去来讲，就是这三条路径应该是各有各的适配场景对吧，特别是如果我们去对比算力的要求的话。"
+    attributions = attribute_panel([*PANEL[:3], summary, "这也是限制大家去选择的一个很关键的点。"], PEOPLE)
+    assert [a.speaker for a in attributions[3:]] == ["陈明", "陈明"]
+
+
 def test_confidence_fades_away_from_the_cue() -> None:
     monologue = [PANEL[0]] + [
         f"第{n}段内容，没有任何人被点名，也没有人道谢，只是一直在讲技术细节。" for n in range(1, 9)
