@@ -104,20 +104,21 @@ def test_a_reference_is_not_a_hand_over(panel: list) -> None:
     assert "晓峰说的" in PANEL[4] and panel[4].speaker == "周静怡"
 
 
+def after_first_answer(*paragraphs: str) -> list:
+    """The attributions of paragraphs said after 刘晓峰's answer to the panel's first question (PANEL[:3])."""
+    return attribute_panel([*PANEL[:3], *paragraphs], PEOPLE)[3:]
+
+
 def test_speaking_of_the_one_taken_to_speak_ends_their_turn() -> None:
     """Without a hand-over, 顺着晓峰的话说 shows that someone else now speaks: they get no name, not 晓峰's."""
     turn = "我就顺着晓峰的话说，我觉得测试自动化还有很长的路要走，工具链也不成熟。"
-    paragraphs = [*PANEL[:3], turn, "所以还需要时间。"]
-    attributions = attribute_panel(paragraphs, PEOPLE)
-    assert attributions[2].speaker == "刘晓峰"
-    assert attributions[3].speaker is None and attributions[4].speaker is None
+    assert [a.speaker for a in after_first_answer(turn, "所以还需要时间。")] == [None, None]
 
 
 def test_asking_someone_to_speak_too_is_a_hand_over() -> None:
     """周老师也谈一谈 turns to her; 也 after a name is otherwise a reference (晓峰也说过)."""
     ask = "好的，谢谢晓峰。那么周老师也谈一谈。嗯，好，我非常赞同刚才的观点，安全方面还需要大量的研究投入。"
-    attributions = attribute_panel([*PANEL[:3], ask, "所以我们需要更多的人才。"], PEOPLE)
-    assert [a.speaker for a in attributions[3:]] == ["周静怡", "周静怡"]
+    assert [a.speaker for a in after_first_answer(ask, "所以我们需要更多的人才。")] == ["周静怡", "周静怡"]
 
 
 def test_a_panelist_introducing_themselves_with_their_company_is_named() -> None:
@@ -128,36 +129,31 @@ def test_a_panelist_introducing_themselves_with_their_company_is_named() -> None
 
 def test_a_question_that_runs_on_after_the_name_is_not_the_answer() -> None:
     """请问孙总… then more of the host's words, then 您认为…: the paragraph between is still the question."""
-    paragraphs = [
-        *PANEL[:3],
+    attributions = after_first_answer(
         "今年有大量新的公司出现，对好啊，那么接下来就一个问题，就请问孙总，就是刚才晓峰讲了很多关于模型底层的东西对吧，我相信模型会从底层。",
         "从不成熟走向成熟，这里面是有一个巨大的窗口期，对于应用层的公司也是这样，使得我们可以去通过大量的工程投入，率先落地到产业。",
         "就您认为应用层和模型公司未来的关系会是怎么样的，存在哪些差异化的能力，对呃这个其实是一个非常深刻的问题，我觉得应用层要围绕用户。",
         "所以我觉得产品能力最重要。",
-    ]
-    attributions = attribute_panel(paragraphs, PEOPLE)
-    assert attributions[4].speaker is None
-    assert attributions[6].speaker == "孙浩"
+    )
+    assert attributions[1].speaker is None
+    assert attributions[3].speaker == "孙浩"
 
 
 def test_a_reaction_to_an_answer_is_not_its_speaker_s_though_they_are_thanked_later() -> None:
     """晓峰这个回复… speaks of him; the thanks after his next answer must not give him the reaction too."""
-    paragraphs = [
-        *PANEL[:3],
-        "晓峰这个回复非常的真诚，我也认为围绕用户去构建产品能力一定是最重要的，这是区别于模型公司的地方。",
-        "但是这里面我也要抛一个很尖锐的问题给你，模型公司今天也开始做应用了，您怎么看待这个事儿呢？",
-        "我觉得这是很正常的竞争，我们投入了三年的时间做视频生成，积累了很多的经验和用户。",
-        "好，谢谢晓峰。",
-    ]
-    attributions = attribute_panel(paragraphs, PEOPLE)
-    assert attributions[3].speaker is None
-    assert attributions[5].speaker == "刘晓峰"
+    reaction = "晓峰这个回复非常的真诚，我也认为围绕用户去构建产品能力一定是最重要的，这是区别于模型公司的地方。"
+    question = "但是这里面我也要抛一个很尖锐的问题给你，模型公司今天也开始做应用了，您怎么看待这个事儿呢？"
+    answer = "我觉得这是很正常的竞争，我们投入了三年的时间做视频生成，积累了很多的经验和用户。"
+    speakers = [a.speaker for a in after_first_answer(reaction, question, answer, "好，谢谢晓峰。")]
+    assert speakers[0] is None and speakers[2] == "刘晓峰"
 
 
 def test_the_host_summing_up_an_answer_takes_the_floor() -> None:
     summary = "明白明白，那听上去来讲，就是这三条路径应该是各有各的适配场景对吧，特别是如果我们去对比算力的要求的话。"
-    attributions = attribute_panel([*PANEL[:3], summary, "这也是限制大家去选择的一个很关键的点。"], PEOPLE)
-    assert [a.speaker for a in attributions[3:]] == ["陈明", "陈明"]
+    assert [a.speaker for a in after_first_answer(summary, "这也是限制大家去选择的一个很关键的点。")] == [
+        "陈明",
+        "陈明",
+    ]
 
 
 def test_confidence_fades_away_from_the_cue() -> None:
