@@ -81,6 +81,7 @@ _QUESTION = re.compile(
 _HOSTY = re.compile(
     r"^(?:您|你|咱们|那我|我不知道|我想|我也想|所以|请|然后|亦或|或者|还是|以及|包括|因为|而且|比如|尤其)"
 )
+_REQUEST = re.compile(r"想请.{0,8}(?:分享|谈谈|讲讲|聊聊|说说)")
 _ASKING = re.compile(r"您|你|咱们|我不知道|请问|请教|想问")
 _OPENER = re.compile(r"^(?:对|好的|是的|没错|(?:非常)?(?:谢谢|感谢)|首先|我(?!不知道|想|也想|们))")
 # Signs that an answer is over, and signs that the host speaks.
@@ -177,8 +178,11 @@ def handed_over_to(paragraphs: list[str], names: list[str]) -> Counter[str]:
 
 
 def _asks_someone(paragraph: str) -> bool:
-    """A paragraph that puts a question to someone (您怎么看…吗): the host's words more likely than an answer."""
-    return "您" in paragraph and bool(_QUESTION.search(paragraph)) and not re.search("谢谢|感谢", paragraph)
+    """A paragraph that puts a question to someone (您怎么看…吗) or asks them to speak (想请怀哲总给我们分享一下):
+    the host's words more likely than an answer."""
+    if re.search("谢谢|感谢", paragraph):
+        return False
+    return ("您" in paragraph and bool(_QUESTION.search(paragraph))) or bool(_REQUEST.search(paragraph))
 
 
 def _join(paragraphs: list[str]) -> tuple[str, list[int]]:

@@ -148,6 +148,15 @@ def test_a_reaction_to_an_answer_is_not_its_speaker_s_though_they_are_thanked_la
     assert speakers[0] is None and speakers[2] == "刘晓峰"
 
 
+def test_asking_someone_to_share_is_the_host_s_words_not_their_answer() -> None:
+    question = "新的产品形态会怎么带来新的商业模式，这也是一个很大的挑战，所以我们想请孙总给我们分享一下。"
+    answer = "作为一个典型的产品，你对这件事情是怎么想的，呃其实我觉得对公司来说，整个过程就像是一条动力链。"
+    attributions = after_first_answer(
+        "好谢谢晓峰，我们接下来想问一下孙总，因为孙总在做的产品很有代表性。", question, answer
+    )
+    assert [a.speaker for a in attributions[1:]] == [None, "孙浩"]
+
+
 def test_the_host_summing_up_an_answer_takes_the_floor() -> None:
     summary = "明白明白，那听上去来讲，就是这三条路径应该是各有各的适配场景对吧，特别是如果我们去对比算力的要求的话。"
     assert [a.speaker for a in after_first_answer(summary, "这也是限制大家去选择的一个很关键的点。")] == [
