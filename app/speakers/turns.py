@@ -89,6 +89,8 @@ _END_MARKER = re.compile(
     r"(?:先|就)?说(?:这么多|到这里?)|这个?是我的(?:一个)?(?:观点|理解|见解|输入|回答|看法|想法)"
     r"|(?:讲|补充|回答)(?:的)?(?:就是)?(?:这么多|这些|这么一点)"
 )
+# Someone joins after the others have spoken (刚刚各位专家讲的也非常充分了，我就补充一个点): a new voice.
+_JOINING = re.compile(r"(?:各位|几位|前面|刚才|刚刚)[^。？?]{0,20}?(?:讲|说)[^。？?]{0,16}?我(?:就|再|也)?补充")
 _THANKS = re.compile(r"(?:好的?|对)?[\s，]*(?:(?:谢谢|感谢)[\s，、]*)+")
 # 了解了解/明白明白, then a question or a summing-up (那听上去…): the host acknowledges an answer, without a name.
 _ACKNOWLEDGE = re.compile(r"(了解|明白|好的)\1(?=[^。？?]{0,60}(?:问题|想问|请教|问问|您|听上去|听起来))")
@@ -226,6 +228,7 @@ def _cues(text: str, cast: _Cast) -> list[_Cue]:
         else:
             cues.append(_Cue("end", match.start(), match.end()))
     cues += [_Cue("end", match.start(), match.end()) for match in _END_MARKER.finditer(text)]
+    cues += [_Cue("end", _clause_start(text, match.start()), match.start()) for match in _JOINING.finditer(text)]
     cues += [_Cue("group_thanks", m.start(), m.end(), score=MARKER_SCORE) for m in _ACKNOWLEDGE.finditer(text)]
     return sorted(cues, key=lambda cue: cue.start)
 

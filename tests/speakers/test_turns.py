@@ -157,6 +157,11 @@ def test_asking_someone_to_share_is_the_host_s_words_not_their_answer() -> None:
     assert [a.speaker for a in attributions[1:]] == [None, "孙浩"]
 
 
+def test_joining_after_the_others_is_a_new_voice() -> None:
+    joining = "刚刚各位专家讲的也非常充分了，我就补充一个点，人才培养也很重要，高校要多培养懂模型的工程师。"
+    assert [a.speaker for a in after_first_answer(joining, "这是我的看法。")] == [None, None]
+
+
 def test_the_host_summing_up_an_answer_takes_the_floor() -> None:
     summary = "明白明白，那听上去来讲，就是这三条路径应该是各有各的适配场景对吧，特别是如果我们去对比算力的要求的话。"
     assert [a.speaker for a in after_first_answer(summary, "这也是限制大家去选择的一个很关键的点。")] == [
