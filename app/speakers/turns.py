@@ -81,6 +81,7 @@ _QUESTION = re.compile(
 _HOSTY = re.compile(
     r"^(?:您|你|咱们|那我|我不知道|我想|我也想|所以|请|然后|亦或|或者|还是|以及|包括|因为|而且|比如|尤其)"
 )
+# Asking someone to speak (所以我们想请怀哲总给我们分享一下): the host's words, as a question to 您 is.
 _REQUEST = re.compile(r"想请.{0,8}(?:分享|谈谈|讲讲|聊聊|说说)")
 _ASKING = re.compile(r"您|你|咱们|我不知道|请问|请教|想问")
 _OPENER = re.compile(r"^(?:对|好的|是的|没错|(?:非常)?(?:谢谢|感谢)|首先|我(?!不知道|想|也想|们))")
