@@ -254,14 +254,15 @@ def _speaker_in(intro: str, clause: str, then: str = "") -> tuple[str | None, st
                 return bare.group(1), _affiliation_before(said, said.rfind(bare.group(1)))
         if PANEL_CUE.search(clause) and len(_name_candidates(clause)) >= 2:
             return None, None  # a list of panelists without a moderator: the first of them does not host it
-    after = INVITATION.split(clause, maxsplit=1)[-1]
+    before, *rest = INVITATION.split(clause, maxsplit=1)
+    after = rest[-1] if rest else before
     named = _name_candidates(after) or _latin_names(clause, ENGLISH_HANDOVER_NAMES)  # the English hand-over's words
     if named:
         start, name, _ = max(named, key=lambda candidate: (candidate[2], -candidate[0]))
         return name, _affiliation_before(after, start)
     # The speaker just thanked is the one whose talk ended (谢谢杨总的精彩报告, 感谢陈超，接下来…).
     # The host's words up to the invitation, the same sentence's included (…负责人钱程带来主题演讲，有请).
-    spoken = intro + INVITATION.split(clause, maxsplit=1)[0]
+    spoken = intro + before
     thanked = list(THANKS_FOR_TALK.finditer(spoken))
     introduction = spoken[thanked[-1].end() :] if thanked else spoken
     named = [c for c in _name_candidates(introduction) if introduction[max(0, c[0] - 2) : c[0]] not in THANKED]

@@ -158,10 +158,7 @@ def attribute_panel(paragraphs: list[str], people: list[tuple[str, str]]) -> lis
     attributions, introduced = [], set()
     for index in range(len(paragraphs)):
         attribution, number = _attribute(text, starts, index, turns)
-        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
-        # A question, or the first paragraph of a turn before one (请问朱总…, …您认为…): the answer has not begun.
-        asked = _asks_someone(paragraphs[index]) or (number not in introduced and _asks_someone(following))
-        if attribution.speaker not in (None, cast.host) and asked:
+        if attribution.speaker not in (None, cast.host) and _still_asked(paragraphs, index, number not in introduced):
             attribution, number = Attribution(None, None, 0.0, attribution.turn_starts_inside), None
         if attribution.speaker == cast.host and not cast.label_host:
             attribution = Attribution(None, None, 0.0, attribution.turn_starts_inside)
@@ -178,6 +175,12 @@ def handed_over_to(paragraphs: list[str], names: list[str]) -> Counter[str]:
     text, _ = _join(paragraphs)
     cast = _Cast(HOST_PLACEHOLDER, names, name_forms(names), learned=False, label_host=True)
     return Counter(cue.name for cue in _name_cues(text, cast) if cue.kind in ("address", "thanks"))
+
+
+def _still_asked(paragraphs: list[str], index: int, turn_begins: bool) -> bool:
+    """A question, or the first paragraph of a turn before one (请问朱总…, …您认为…): the answer has not begun."""
+    following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
+    return _asks_someone(paragraphs[index]) or (turn_begins and _asks_someone(following))
 
 
 def _asks_someone(paragraph: str) -> bool:
@@ -256,10 +259,10 @@ def _name_cues(text: str, cast: _Cast) -> list[_Cue]:
                 cues.append(_Cue("address", last.start, last.end, last.name, last.score * weight))
         elif _SELF_INTRO.search(before):
             cues.append(_Cue("self_intro", first.start, last.end, first.name, first.score * weight))
-        elif first.name != cast.host and _address_score(text, first.start, last.end, len(group)) >= ADDRESS_MIN_SCORE:
-            cues.append(_Cue("address", first.start, last.end, first.name, first.score * weight))
         elif first.name != cast.host and _reference(text, first.start, last.end):
             cues.append(_Cue("reference", first.start, last.end, first.name, first.score * weight))
+        elif first.name != cast.host and _address_score(text, first.start, last.end, len(group)) >= ADDRESS_MIN_SCORE:
+            cues.append(_Cue("address", first.start, last.end, first.name, first.score * weight))
     return cues
 
 
@@ -295,13 +298,11 @@ def _reference(text: str, start: int, end: int) -> bool:
 def _address_score(text: str, start: int, end: int, times: int) -> int:
     """How much the words around a name look like the host turning to that person.
 
-    A reference (同意小川说的) scores nothing. Otherwise each sign adds: a word that
+    Asked of names that are no reference (同意小川说的, see _reference). Each sign adds: a word that
     leads into a hand-over (好, 请, 由, 给), an answer just ended, the name opening
     a clause, a pause or 您 after it, a title or the name said twice, hand-over
     words (开始, 先, 的问题), a question just asked.
     """
-    if _reference(text, start, end):
-        return 0
     before, after = _around(text, start, end)
     recent = before[-MARKER_NEAR:]
     clauses = _clauses(before)
