@@ -28,9 +28,11 @@ def test_held_out_sub_talk_starts_and_speakers():
     assert counts["named_right"] >= 14  # measured 14 of 20 nameable starts
 
 
-def test_tuning_panels_shown_as_a_fact_are_right_nine_times_in_ten():
+def test_tuning_forum_panels_are_named_nine_times_in_ten_and_never_as_a_fact():
+    """A forum's panel is heard from its host: its names are shown as "probably" (structure.py)."""
     found = figures(evaluate(dev_recordings("tuning"))["overall"])
-    assert found["sure_accuracy"] >= 0.9 and found["coverage"] >= 0.7  # measured 0.90 and 0.743
+    assert found["accuracy"] >= 0.9 and found["coverage"] >= 0.7  # measured 0.925 and 0.718
+    assert found["sure_coverage"] == 0
 
 
 def test_talks_with_a_host_or_questioner_give_the_lecture_to_the_lecturer():
