@@ -40,6 +40,10 @@ FULL_TEXT_TABLES = (
 )
 
 FULL_TEXT_INDEXES = ("segment_words", "segment_chars", "segment_trigrams", "segment_sounds")
+# Tokens an index holds in memory before it writes them out as a b-tree (FTS5's 'hashsize', 1 MiB by
+# default): fewer, larger b-trees to write and merge. At 10×, the trigram index took 0.8 s instead of
+# 2.0 s; the four indexes hold at most this much each while ingest runs.
+FULL_TEXT_PENDING_BYTES = 32 * 2**20
 
 
 # Swaps one request may meet while it connects; a swap takes a whole ingest, a connect a millisecond.
@@ -72,6 +76,10 @@ def create_schema(engine: Engine) -> None:
     with engine.begin() as connection:
         for statement in FULL_TEXT_TABLES:
             connection.exec_driver_sql(statement)
+        for table in FULL_TEXT_INDEXES:
+            connection.exec_driver_sql(
+                f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', {FULL_TEXT_PENDING_BYTES})"
+            )
 
 
 def compact(path: Path) -> None:
