@@ -127,10 +127,10 @@ class _Heard:
 
     @classmethod
     def of(cls, text: str) -> _Heard:
-        positions = [i for i, char in enumerate(text) if HAN_CHARACTER.match(char)]
+        positions = [match.start() for match in HAN_CHARACTER.finditer(text)]
         chars = [text[i] for i in positions]
         sounds = [syllable(char) for char in chars]  # cached per character: pypinyin on whole texts is slow
-        joined = [not text[a + 1 : b].strip() for a, b in zip(positions, positions[1:], strict=False)]
+        joined = [b == a + 1 or not text[a + 1 : b].strip() for a, b in zip(positions, positions[1:], strict=False)]
         by_char: dict[str, list[int]] = defaultdict(list)
         by_sound: dict[str, list[int]] = defaultdict(list)
         for k, (char, sound) in enumerate(zip(chars, sounds, strict=True)):
@@ -150,9 +150,14 @@ def _matches(heard: _Heard, form: NameForm) -> list[Mention]:
         for offset, (char, sound) in enumerate(zip(form.chars, expected, strict=True)):
             starts.update(k - offset for k in heard.by_char.get(char, []))
             starts.update(k - offset for k in heard.by_sound.get(fold(sound), []))
+    # A title is said as written (王总): a window without it is no mention, and most windows of a
+    # surname's sound are not followed by the title.
+    title = list(_title_of(form.chars)) if form.kind == "title" else []
     found = []
     for k in sorted(starts):
         if k < 0 or k + width > len(heard.chars) or not all(heard.joined[k : k + width - 1]):
+            continue
+        if title and heard.chars[k + width - len(title) : k + width] != title:
             continue
         mention = _mention(heard, form, expected, k)
         if mention:
