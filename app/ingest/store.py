@@ -10,6 +10,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
@@ -54,6 +55,10 @@ def build(
             _copy_database(db_path, building)
         engine = writable_engine(building)
         create_schema(engine)
+        # The dictionary is read while the files are prepared, when this process mostly waits for them.
+        reading = ThreadPoolExecutor(1)
+        lexicon = reading.submit(bilingual.read_lexicon)
+        reading.shutdown(wait=False)
         with Session(engine) as session, session.begin():
             cutters = _Cutters(session)
             for name in [*removed, *(source.name for source in changed)]:
@@ -64,7 +69,7 @@ def build(
             _resolve_titled_names(session)
             refresh_topics(session)
             _refresh_word_stats(session)
-            _refresh_translations(session)
+            _refresh_translations(session, lexicon)
             _refresh_catalogue(session, versions)
         engine.dispose()
         if not incremental:  # a change to a few files is written at once; merging would cost seconds
@@ -84,12 +89,12 @@ def _refresh_word_stats(session: Session) -> None:
     connection.exec_driver_sql("INSERT INTO wordstat(token, segments) SELECT term, doc FROM temp.word_vocabulary")
 
 
-def _refresh_translations(session: Session) -> None:
+def _refresh_translations(session: Session, lexicon: Future[bilingual.Lexicon]) -> None:
     """The dictionary's pairs of which the corpus says a side, so that no server reads the dictionary."""
     connection = session.connection()
     segments = dict(connection.exec_driver_sql("SELECT token, segments FROM wordstat").fetchall())
     connection.exec_driver_sql("DELETE FROM translation")
-    rows = list(bilingual.pairs(bilingual.read_lexicon(), bilingual.Vocabulary(segments).said))
+    rows = list(bilingual.pairs(lexicon.result(), bilingual.Vocabulary(segments).said))
     if rows:
         connection.exec_driver_sql("INSERT INTO translation(chinese, english, sense) VALUES (?, ?, ?)", rows)
     session.merge(Meta(key="bilingual", value=bilingual.dictionary_state()))
