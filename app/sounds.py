@@ -124,7 +124,13 @@ def sound_query(term: str) -> str:
 
 def sounds_like(a: str, b: str) -> bool:
     """Same length, every character Chinese, the same folded syllables: 端侧 ~ 端测, 张鹏 ~ 章朋."""
-    return len(a) == len(b) and all(is_han(c) for c in a + b) and [folded(c) for c in a] == [folded(c) for c in b]
+    key = sound_key(a)
+    return key is not None and key == sound_key(b)
+
+
+def sound_key(text: str) -> tuple[str, ...] | None:
+    """The folded syllables of an all-Chinese text (None otherwise): texts that sound alike share it."""
+    return tuple(folded(c) for c in text) if all(is_han(c) for c in text) else None
 
 
 def closeness(query: str, heard: str) -> float:

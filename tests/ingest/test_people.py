@@ -92,3 +92,12 @@ def test_a_forum_part_that_says_only_lin_laoshi_is_given_to_the_forum_s_lin(bund
         records = dict(connection.execute("SELECT id, aliases FROM speaker"))
     assert "林老师" in records["林德华"].split(" | ")
     assert not any(speaker_id.startswith("林老师（") for speaker_id in records)
+
+
+def test_a_name_added_later_that_sounds_like_a_stored_speaker_of_the_event_is_that_person(tmp_path):
+    """The speakers stored by an earlier ingest are compared too, not only those of this one."""
+    db = build(tmp_path, {"a.txt": forum("2024某大会", 1, "张伟")})
+    (tmp_path / "transcripts" / "b.txt").write_text(forum("2024某大会", 2, "章玮", place="浙江工业大学"), "utf-8")
+    assert ingest(tmp_path / "transcripts", db).ok
+    names = speakers(db)
+    assert "章玮" not in names and "章玮" in names["张伟"]
