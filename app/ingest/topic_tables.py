@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
@@ -26,6 +28,7 @@ from app.topics.keywords import (
     heading_terms,
     interleave,
     name_words,
+    naming_terms,
 )
 from app.topics.related import related_talks
 
@@ -65,6 +68,9 @@ def refresh_topics(session: Session) -> None:
         corpus.add(counts)
     people = [name for row in session.execute(select(Speaker.name, Speaker.aliases)) for name in _names(*row)]
     excluded = name_words(people)
+    ranked = partial(
+        distinctive, corpus=corpus, excluded=excluded, groups=groups, naming=naming_terms(corpus.counts, excluded)
+    )
     titles = {
         talk_id: heading_terms(title, part_of)
         for talk_id, title, part_of in session.execute(select(Talk.id, Talk.title, Talk.session))
@@ -75,17 +81,13 @@ def refresh_topics(session: Session) -> None:
     def keywords_of(talk_id: str, counts: Counter[str], forms: Spellings) -> list[Keyword]:
         """A talk's keywords; a forum recording's take turns with those of its sub-talks after its own best."""
         title = titles.get(talk_id, frozenset())
-        whole = distinctive(
-            counts, corpus, forms=forms, excluded=excluded, groups=groups, title=title, limit=RELATED_TERMS
-        )
+        whole = ranked(counts, forms=forms, title=title, limit=RELATED_TERMS)
         if talk_id not in chapters:
             return whole
         parts = []
         for chapter_counts in _unpack(chapters[talk_id]):
             said, spellings = fold(Counter(chapter_counts), canonical)
-            parts.append(
-                distinctive(said, corpus, forms=spellings, excluded=excluded, groups=groups, limit=RELATED_TERMS)
-            )
+            parts.append(ranked(said, forms=spellings, limit=RELATED_TERMS))
         chapter_rows.extend(
             _keyword_row(k, rank, talk_id=talk_id, number=number)
             for number, found in enumerate(parts, 1)
@@ -99,9 +101,7 @@ def refresh_topics(session: Session) -> None:
         _keyword_row(k, rank, talk_id=talk_id) for talk_id, found in keywords.items() for rank, k in enumerate(found, 1)
     ]
     _insert(session, TalkKeyword, [row for row in rows if row["rank"] <= KEYWORD_COUNT])
-    forum_rows = [
-        {k: v for k, v in row.items() if k != "forms"} for row in _forum_rows(session, folded, corpus, excluded, groups)
-    ]
+    forum_rows = [{k: v for k, v in row.items() if k != "forms"} for row in _forum_rows(session, folded, ranked)]
     _insert(session, ForumKeyword, forum_rows)
     _insert(
         session,
@@ -138,11 +138,10 @@ def _keyword_row(keyword: Keyword, rank: int, **where: str | int) -> dict:
 def _forum_rows(
     session: Session,
     folded: dict[str, tuple[Counter[str], Spellings]],
-    corpus: Corpus,
-    excluded: frozenset[str],
-    groups: dict[str, list[str]],
+    ranked: Callable[..., list[Keyword]],
 ) -> list[dict]:
-    """Keywords of each forum: the term counts of its talks together, against the corpus."""
+    """Keywords of each forum: the term counts of its talks together, against the corpus (`ranked`:
+    distinctive with the corpus given)."""
     forums: dict[tuple[str, str], tuple[Counter[str], Spellings]] = defaultdict(
         lambda: (Counter(), defaultdict(Counter))
     )
@@ -155,7 +154,7 @@ def _forum_rows(
     return [
         _keyword_row(k, rank, event=event, forum=forum)
         for (event, forum), (counts, forms) in forums.items()
-        for rank, k in enumerate(distinctive(counts, corpus, forms=forms, excluded=excluded, groups=groups), 1)
+        for rank, k in enumerate(ranked(counts, forms=forms), 1)
     ]
 
 
