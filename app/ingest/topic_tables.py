@@ -28,7 +28,6 @@ from app.topics.keywords import (
     heading_terms,
     interleave,
     name_words,
-    naming_terms,
 )
 from app.topics.related import related_talks
 
@@ -68,9 +67,7 @@ def refresh_topics(session: Session) -> None:
         corpus.add(counts)
     people = [name for row in session.execute(select(Speaker.name, Speaker.aliases)) for name in _names(*row)]
     excluded = name_words(people)
-    ranked = partial(
-        distinctive, corpus=corpus, excluded=excluded, groups=groups, naming=naming_terms(corpus.counts, excluded)
-    )
+    ranked = partial(distinctive, corpus=corpus, excluded=excluded, groups=groups, naming={})
     titles = {
         talk_id: heading_terms(title, part_of)
         for talk_id, title, part_of in session.execute(select(Talk.id, Talk.title, Talk.session))

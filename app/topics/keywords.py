@@ -254,19 +254,22 @@ def distinctive(
 ) -> list[Keyword]:
     """The terms of `counts` (part of `corpus`) that set it apart from the rest, best first.
 
-    Terms of the title (title_terms) weigh TITLE_WEIGHT times as much. `naming` may say of some terms
-    whether they name someone (naming_terms), worked out once for a whole corpus.
+    Terms of the title (title_terms) weigh TITLE_WEIGHT times as much. `naming` remembers whether a
+    term names someone: calls with the same `excluded` share it, since the test is asked for every
+    term of every talk, chapter and forum (at 100×, a third of the time keywords took).
     Of a term and a longer one holding it that accounts for most of its uses (具身 in
     具身智能), only the longer one is listed, and so are people's names, which say who spoke rather than what about.
     """
+    naming = {} if naming is None else naming
     size = sum(counts.values())
     rest_total = max(corpus.total - size, 1)
     scored = []
     for term, count in counts.items():
         if count < MIN_COUNT:
             continue
-        names_someone = (naming or {}).get(term)
-        if names_someone if names_someone is not None else _names_someone(term, excluded):
+        if term not in naming:
+            naming[term] = term in excluded or _addressed(term) or _heard_name(term, excluded)
+        if naming[term]:
             continue
         said = max(corpus.counts[term], count)  # a part of a talk may pair words the whole talk did not
         prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), PRIOR_FLOOR)
@@ -319,16 +322,6 @@ def interleave(
 @cache
 def _name_sounds(names: frozenset[str]) -> frozenset[str]:
     return frozenset(sound_string(name) for name in names if len(name) >= 2 and all(map(is_han, name)))
-
-
-def naming_terms(terms: Iterable[str], names: frozenset[str]) -> dict[str, bool]:
-    """Whether each term names someone (one of `names`, someone addressed, a heard name): asked for every
-    term of every talk, chapter and forum, this was a third of the time keywords took at 100×."""
-    return {term: _names_someone(term, names) for term in terms}
-
-
-def _names_someone(term: str, names: frozenset[str]) -> bool:
-    return term in names or _addressed(term) or _heard_name(term, names)
 
 
 def _heard_name(term: str, names: frozenset[str]) -> bool:

@@ -12,7 +12,6 @@ from app.topics.keywords import (
     heading_terms,
     interleave,
     name_words,
-    naming_terms,
     specificity,
     term_counts,
     title_counts,
@@ -163,16 +162,17 @@ def test_a_misheard_given_name_is_not_a_topic():
     assert [k.term for k in top] == ["具身智能"]
 
 
-def test_names_worked_out_once_for_the_corpus_leave_the_same_terms_out():
-    """What refresh_topics does for speed: the same keywords as when each talk asks for itself."""
+def test_names_remembered_across_talks_leave_the_same_terms_out():
+    """What refresh_topics does for speed: one memory of which terms name someone, shared by every talk."""
     talk = Counter({"雅琴": 12, "李老师": 10, "具身智能": 10, "机器人": 8})
     corpus = corpus_of(talk, Counter({"数据": 50, "机器人": 2}))
     excluded = name_words(["张亚勤"])
-    naming = naming_terms(corpus.counts, excluded)
+    naming: dict[str, bool] = {}
+    shared = distinctive(talk, corpus, excluded=excluded, naming=naming)
     assert naming["雅琴"] and naming["李老师"] and not naming["具身智能"]
-    assert distinctive(talk, corpus, excluded=excluded, naming=naming) == distinctive(talk, corpus, excluded=excluded)
-    assert [k.term for k in distinctive(talk, corpus, excluded=excluded, naming=naming)] == ["具身智能", "机器人"]
-    told = {**naming, "机器人": True}  # the table is taken at its word
+    assert shared == distinctive(talk, corpus, excluded=excluded)
+    assert [k.term for k in shared] == ["具身智能", "机器人"]
+    told = {**naming, "机器人": True}  # the memory is taken at its word
     assert [k.term for k in distinctive(talk, corpus, excluded=excluded, naming=told)] == ["具身智能"]
 
 
