@@ -50,6 +50,9 @@ TITLE_WEIGHT = 2.0  # a term of the talk's own title (and session) is what its s
 _LATIN = re.compile(r"^[a-z][a-z0-9.+#-]*$")
 TITLES = frozenset(PERSON_TITLES) | frozenset(OFFICE_TITLES)  # after a surname: someone addressed (李老师, 王总)
 _MEANINGLESS = re.compile(r"^[\d.,%-]+$|^[a-z]$")  # numbers, single letters
+# Chinese spellings that sound alike are one term misheard (达利, 大理 for DALL·E) when the talk says at
+# least this share of the corpus's uses of each: everyday homophones (公式, 公司) are said everywhere.
+HEARD_ALIKE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,7 @@ def distinctive(
     naming = {} if naming is None else naming
     size = sum(counts.values())
     rest_total = max(corpus.total - size, 1)
+    counts, forms, corpus_counts = _fold_heard_alike(counts, corpus, forms or {})
     scored = []
     for term, count in counts.items():
         if count < MIN_COUNT:
@@ -271,7 +275,7 @@ def distinctive(
             naming[term] = term in excluded or _addressed(term) or _heard_name(term, excluded)
         if naming[term]:
             continue
-        said = max(corpus.counts[term], count)  # a part of a talk may pair words the whole talk did not
+        said = max(corpus_counts.get(term, corpus.counts[term]), count)  # a part may pair words the talk did not
         prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), PRIOR_FLOOR)
         rest = said - count
         here = log((count + prior) / (size + PRIOR_STRENGTH - count - prior))
@@ -298,6 +302,33 @@ def distinctive(
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _fold_heard_alike(
+    counts: Counter[str], corpus: Corpus, forms: Spellings
+) -> tuple[Counter[str], Spellings, dict[str, int]]:
+    """Counts and spellings with the Chinese terms that sound alike and are mostly said here
+    (HEARD_ALIKE_SHARE) added to the most said of them, and the corpus's uses of each such group."""
+    by_sound: dict[str, list[str]] = {}
+    for term, count in counts.items():
+        if len(term) >= 2 and count >= HEARD_ALIKE_SHARE * corpus.counts[term] and all(map(is_han, term)):
+            by_sound.setdefault(sound_string(term), []).append(term)
+    groups = [terms for terms in by_sound.values() if len(terms) > 1]
+    if not groups:
+        return counts, forms, {}
+    counts, forms = Counter(counts), dict(forms)
+    corpus_counts = {}
+    for terms in groups:
+        leader, *others = sorted(terms, key=lambda term: (-counts[term], term))
+        spellings = dict(forms.get(leader) or {leader: counts[leader]})
+        for other in others:
+            for spelling, times in (forms.get(other) or {other: counts[other]}).items():
+                spellings[spelling] = spellings.get(spelling, 0) + times
+            forms.pop(other, None)
+        forms[leader] = spellings
+        corpus_counts[leader] = sum(corpus.counts[term] for term in terms)
+        counts[leader] = sum(counts.pop(term) for term in terms)
+    return counts, forms, corpus_counts
 
 
 def interleave(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 from app.ingest import ingest
+from bench.keywords import TARGET, TOP, hits
 
 TALK = "# 2024某大会-{forum} - P{part} - {title} - 上传者 - BV1topic000{part}\n\n" + "\n\n".join(["{body}"] * 6)
 VIDEO = "今天讲视频生成，扩散模型生成视频，智朴的视频生成模型。"
@@ -65,3 +67,17 @@ def test_editing_the_filler_list_rebuilds_and_drops_the_word_from_keywords(tmp_p
     report = ingest(tmp_path / "t", db)
     assert report.ok and "fillers.txt" in (report.rebuilt or "")
     assert rows(db, "SELECT count(*) FROM talkkeyword WHERE term = '功耗'") == [(0,)]
+
+
+def test_bundled_talks_keywords_name_the_topics_a_reader_chose(bundled_db):
+    """tests/data/talk_topics.json: five terms per talk, chosen by reading it (bench/keywords.py).
+    On the bundled files alone, 10 of 11 talks have 3 or more among their top ten (plain TF-IDF: 0)."""
+    labels = json.loads((Path(__file__).parents[1] / "data" / "talk_topics.json").read_text(encoding="utf-8"))
+    with sqlite3.connect(bundled_db) as connection:
+        sql = "SELECT term, forms FROM talkkeyword WHERE talk_id = ? ORDER BY rank"
+        keywords = {talk: connection.execute(sql, (talk,)).fetchall() for talk in labels["bundled"]}
+    named = {
+        talk: hits([(term, *forms.split(" | ")) for term, forms in keywords[talk][:TOP]], label["topics"])
+        for talk, label in labels["bundled"].items()
+    }
+    assert sum(count >= TARGET for count in named.values()) >= 10 and min(named.values()) >= 2, named

@@ -75,6 +75,15 @@ def test_misheard_spellings_count_for_the_correct_term_and_are_listed():
     assert (keyword.term, keyword.count, keyword.forms) == ("智谱", 8, ("智朴", "智普"))
 
 
+def test_spellings_that_sound_alike_and_only_this_talk_says_are_one_term():
+    talk = Counter({"大理": 5, "达利": 4, "多莉": 2, "公式": 6, "公司": 8, "图像": 3})
+    others = [Counter({"公司": 900, "图像": 40}), Counter({"公司": 700})]
+    keywords = {k.term: k for k in distinctive(talk, corpus_of(talk, *others))}
+    assert (keywords["大理"].count, keywords["大理"].forms) == (9, ("大理", "达利"))
+    assert "达利" not in keywords and "多莉" not in keywords  # 多莉 sounds otherwise, said too rarely alone
+    assert keywords["公式"].count == 6  # 公司 sounds alike but is said everywhere: not the same term
+
+
 def test_a_translation_keeps_the_language_the_talk_speaks():
     counts, forms = fold(Counter({"幻觉": 9}), {"幻觉": "hallucination"})
     keyword = distinctive(counts, corpus_of(counts, Counter({"数据": 50})), forms=forms)[0]
