@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from app import config
+from app.builds import build_problem
 from app.memory import few_malloc_arenas
 
 
@@ -92,6 +93,9 @@ def _embed(db_path: Path) -> int:
     if not db_path.exists():
         print(f"embed: no database at {db_path}; run `python -m app ingest` first", file=sys.stderr)
         return 1
+    if problem := build_problem(db_path):
+        print(f"embed: {db_path} is {problem}; build it with `python -m app ingest --db {db_path}`", file=sys.stderr)
+        return 1
 
     def show(done: int, total: int) -> None:
         if sys.stderr.isatty():
@@ -114,9 +118,10 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["KB_DB"] = str(args.db)
     few_malloc_arenas()
     embedding = None
-    if not args.no_embed and config.ENCODER != "none" and config.database_path().exists():
+    db_path = config.database_path()
+    if not args.no_embed and config.ENCODER != "none" and db_path.exists() and not build_problem(db_path):
         # Words are searchable at once; meaning-based results join when the vectors are ready.
-        command = [sys.executable, "-m", "app", "embed", "--db", str(config.database_path())]
+        command = [sys.executable, "-m", "app", "embed", "--db", str(db_path)]
         embedding = subprocess.Popen(command, stdin=subprocess.DEVNULL)
     print(f"Serving the knowledge base on http://{args.host}:{args.port}", flush=True)
     try:

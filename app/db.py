@@ -19,6 +19,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, SQLModel, create_engine
 
 from app import config, models  # noqa: F401  (models registers the tables)
+from app.builds import build_problem
 
 # None of them stores text (content = ''): each row is derived from the segment's text again to
 # delete it (ingest/prepare.py index_forms, index_words).
@@ -57,6 +58,21 @@ READER_CACHE_KIB = 256
 
 class DatabaseMissing(RuntimeError):
     """No database has been built yet at the configured path."""
+
+    def advice(self) -> str:
+        return f"No database at {self}. Run `make ingest` (or `python -m app ingest`) first."
+
+
+class NotABuild(DatabaseMissing):
+    """The file at the database path is not one `python -m app ingest` built for this version: an empty
+    file, another program's database, or a build of an older schema."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(str(path))
+        self.problem = problem
+
+    def advice(self) -> str:
+        return f"{self} is {self.problem}. Run `make ingest` (or `python -m app ingest --db {self}`) to build it."
 
 
 def writable_engine(path: Path) -> Engine:
@@ -150,6 +166,8 @@ class Database:
                         # Closes its idle connections, so the replaced file's space is freed now; requests
                         # still running on it finish on the old file, which stays readable until they close.
                         self._engine.dispose()
+                    if problem := build_problem(self.path):
+                        raise NotABuild(self.path, problem)
                     self._engine = read_only_engine(self.path, identity)
                     self._identity = identity
                     self.generation += 1

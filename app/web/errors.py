@@ -46,8 +46,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DatabaseMissing)
     async def database_missing(request: Request, error: DatabaseMissing) -> Response:
-        message = f"No database at {error}. Run `make ingest` (or `python -m app ingest`) first."
-        return _error_page(request, 503, "No data yet", message)
+        return _error_page(request, 503, "No data yet", error.advice())
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:

@@ -155,3 +155,12 @@ def test_vectors_of_an_older_format_are_rewritten_from_the_cache(corpus):
     report = embed(db, encoder)
     assert not report.already_done and report.encoded == 0  # the texts' vectors came from the cache
     assert load_vectors(db, build_id(db)) is not None
+
+
+def test_embedding_a_file_ingest_did_not_build_says_so_and_fails(tmp_path, capsys):
+    from app.cli import main
+
+    empty = tmp_path / "kb.sqlite3"
+    empty.touch()
+    assert main(["embed", "--db", str(empty)]) == 1
+    assert "not a database of talks" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from html import unescape
 from urllib.parse import parse_qs, urlparse
 
@@ -115,6 +116,21 @@ def test_missing_database_gives_a_helpful_503(tmp_path):
 
     page = TestClient(create_app(Database(tmp_path / "none.sqlite3"))).get("/")
     assert page.status_code == 503 and "make ingest" in page.text
+
+
+def test_a_file_ingest_did_not_build_gives_a_503_that_says_what_it_is(tmp_path):
+    empty, other, old = tmp_path / "empty.sqlite3", tmp_path / "other.sqlite3", tmp_path / "old.sqlite3"
+    empty.touch()
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (text)")
+    with sqlite3.connect(old) as connection:
+        connection.execute("CREATE TABLE meta (key, value)")
+        connection.execute("INSERT INTO meta VALUES ('schema', '1')")
+    for path, says in ((empty, "not a database of talks"), (other, "not a database of talks"), (old, "schema 1")):
+        client = TestClient(create_app(Database(path)), raise_server_exceptions=False)
+        for url in ("/", "/search?q=模型", "/api/search?q=模型", "/explore?q=开源"):
+            answer = client.get(url)
+            assert answer.status_code == 503 and says in answer.text and "ingest" in answer.text, (path, url)
 
 
 def test_talk_page_offers_hit_navigation(client):
