@@ -26,7 +26,7 @@ from app import config
 from app.bilingual import singular
 from app.lexicon import OFFICE_TITLES, PERSON_TITLES, is_han
 from app.people import split_name
-from app.sounds import sound_string
+from app.sounds import sound_key, sound_string
 from app.text import common_word_frequency, is_added_word, normalize, word_list, word_runs
 
 GENERAL_FREQUENCY = 3000  # jieba's frequency of an everyday word (感觉, 过去): such words weigh half as much
@@ -262,6 +262,7 @@ def distinctive(
     term of every talk, chapter and forum (at 100×, a third of the time keywords took).
     Of a term and a longer one holding it that accounts for most of its uses (具身 in
     具身智能), only the longer one is listed, and so are people's names, which say who spoke rather than what about.
+    Chinese spellings that sound alike and are mostly said here count as one term (_fold_heard_alike).
     """
     naming = {} if naming is None else naming
     size = sum(counts.values())
@@ -309,11 +310,11 @@ def _fold_heard_alike(
 ) -> tuple[Counter[str], Spellings, dict[str, int]]:
     """Counts and spellings with the Chinese terms that sound alike and are mostly said here
     (HEARD_ALIKE_SHARE) added to the most said of them, and the corpus's uses of each such group."""
-    by_sound: dict[str, list[str]] = {}
+    by_sound: dict[tuple[str, ...] | None, list[str]] = {}
     for term, count in counts.items():
-        if len(term) >= 2 and count >= HEARD_ALIKE_SHARE * corpus.counts[term] and all(map(is_han, term)):
-            by_sound.setdefault(sound_string(term), []).append(term)
-    groups = [terms for terms in by_sound.values() if len(terms) > 1]
+        if len(term) >= 2 and count >= HEARD_ALIKE_SHARE * corpus.counts[term]:
+            by_sound.setdefault(sound_key(term), []).append(term)
+    groups = [terms for key, terms in by_sound.items() if key is not None and len(terms) > 1]
     if not groups:
         return counts, forms, {}
     counts, forms = Counter(counts), dict(forms)
