@@ -76,6 +76,7 @@ def embed(db_path: Path, encoder: Encoder, progress: Callable[[int, int], None] 
             found.update(cache.execute(f"SELECT key, value FROM vector WHERE key IN ({marks})", chunk).fetchall())
         missing = [i for i, key in enumerate(keys) if key not in found]
         done = len(rows) - len(missing)
+        _write_progress(db_path, build, done, len(rows))  # pages say how far it is from the start
         for start in range(0, len(missing), config.EMBED_BATCH):
             batch = missing[start : start + config.EMBED_BATCH]
             vectors = encoder.passages([rows[i][1] for i in batch]).astype(np.float16)

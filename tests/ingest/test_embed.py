@@ -12,7 +12,7 @@ from app.db import read_only_engine
 from app.ingest import ingest
 from app.ingest.embed import build_id, embed
 from app.search import search
-from app.semantic import load_vectors, vectors_dir
+from app.semantic import Progress, load_vectors, read_progress, vectors_dir
 
 HEADING = "# 测试大会 - P1：机器人报告：王五 - 上传者 - BV1embed0000\n\n"
 TALK = HEADING + "机器人在工厂里搬运箱子。\n\n今天天气很好，我们去公园。\n"
@@ -61,6 +61,20 @@ def test_vectors_are_published_whole_and_computed_once(corpus):
     assert embed(db, encoder).already_done and len(encoder.encoded) == 2
 
 
+def test_embedding_says_how_far_it_is_before_its_first_batch_is_encoded(corpus):
+    folder, db = corpus
+    seen = []
+
+    class Watching(CharacterBag):
+        def passages(self, texts: list[str]) -> np.ndarray:
+            seen.append(read_progress(db, build_id(db)))
+            return super().passages(texts)
+
+    embed(db, Watching())
+    assert seen[0] == Progress(0, 2)  # a page asked while the first batch is encoded says 0 of 2
+    assert read_progress(db, build_id(db)) is None  # the vectors are published: nothing is pending
+
+
 def test_a_new_build_encodes_only_new_text_and_drops_old_vectors(corpus):
     folder, db = corpus
     encoder = CharacterBag()
@@ -88,18 +102,22 @@ def test_search_says_meaning_is_being_prepared_then_uses_the_vectors(corpus, mon
     assert any(hit.match == "semantic" for hit in ready.hits)
 
 
-def test_the_search_page_says_meaning_is_still_being_prepared(corpus, monkeypatch):
+def test_the_search_page_says_whether_meaning_is_being_prepared_and_how_far(corpus, monkeypatch):
     from fastapi.testclient import TestClient
 
     from app.db import Database
+    from app.ingest.embed import _write_progress
     from app.web.app import create_app
 
     folder, db = corpus
     encoder = CharacterBag()
     monkeypatch.setattr("app.semantic.encoder", lambda: encoder)
     client = TestClient(create_app(Database(db)))
-    assert "Meaning-based results are still being prepared" in client.get("/search", params={"q": "箱子"}).text
+    never_started = client.get("/search", params={"q": "箱子"}).text
+    assert "Meaning-based results are not available yet" in never_started and "python -m app embed" in never_started
     assert client.get("/api/search", params={"q": "箱子"}).json()["meaning_ready"] is False
+    _write_progress(db, build_id(db), 1, 2)  # what a running `embed` writes after each batch
+    assert "still being prepared (1 of 2 passages)" in client.get("/search", params={"q": "工厂"}).text
 
 
 def test_a_large_build_finds_the_nearest_vectors_through_its_coarse_projection(tmp_path, monkeypatch):
