@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from app.lexicon import HAN, OFFICE_TITLES, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
+from app.lexicon import AFFILIATION_WORDS, HAN, OFFICE_TITLES, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
 from app.people import looks_like_person
 from app.sounds import sounds_like
 from app.text import is_ordinary_word, is_person_name_word, tagged_words
@@ -228,10 +228,20 @@ def fuller_latin_name(name: str, introduction: str) -> str:
     return name
 
 
+# The host's words before the affiliation in a hand-over: up to the last of them, they are not part of it
+# (接下来我们将邀请到的是…, 第一位演讲嘉宾是…, 下面我们请这个…, 今天我们也很高兴的邀请到…).
+AFFILIATION_LEAD = re.compile(
+    r"^.*(?:邀请到?(?:的是)?|请到(?:的是)?|(?:下面|接下来)[呢我们就将]*请|嘉宾(?:就)?是|演讲(?:就)?是|(?:就|的)是|欢迎)"
+)
+
+
 def _affiliation_before(text: str, start: int) -> str | None:
+    """Where the person introduced comes from: the last clause before the name, without the host's lead-in,
+    when it names a role or an organisation (AFFILIATION_WORDS)."""
     last_clause = INVITATION.split(re.split(r"[，,。]", text[:start])[-1])[-1]  # not 接下来让我们有请…
-    affiliation = re.sub(r"^(?:也是|我们|这个|的|是|呃|啊|欢迎|有请|来自)+", "", last_clause).strip("。、 的")
-    return affiliation if len(affiliation) >= 4 else None
+    affiliation = AFFILIATION_LEAD.sub("", last_clause)
+    affiliation = re.sub(r"^(?:也是|我们|这个|的|是|呃|啊|有请|来自)+", "", affiliation).strip("。、 的🎼")
+    return affiliation if len(affiliation) >= 4 and AFFILIATION_WORDS.search(affiliation) else None
 
 
 def _speaker_in(intro: str, clause: str, then: str = "") -> tuple[str | None, str | None]:

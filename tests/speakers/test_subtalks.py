@@ -35,6 +35,25 @@ def test_a_hand_over_starts_a_chapter_with_speaker_and_affiliation():
     assert (talk.speaker, talk.affiliation, talk.topic) == ("李明", "清华大学教授", "大模型的未来")
 
 
+def _affiliation_in(hand_over: str) -> str | None:
+    paragraphs = ["各位来宾大家好，欢迎来到今天的论坛。", "今天的议程非常丰富。", hand_over, "大家好，我讲大模型。"]
+    return detect_subtalks(paragraphs)[-1].affiliation
+
+
+def test_the_affiliation_leaves_out_the_hosts_lead_in():
+    hand_overs = {
+        "接下来我们将邀请到的是蚂蚁集团应用部总经理李强先生带来主题演讲，有请李总。": "蚂蚁集团应用部总经理",
+        "今天我们也很高兴的邀请到商汤科技端侧AI负责人钱程，有请。": "商汤科技端侧AI负责人",
+        "第一位演讲嘉宾是中国一汽研发总院的首席专家王伟先生，有请王总。": "中国一汽研发总院的首席专家",
+    }
+    assert {hand_over: _affiliation_in(hand_over) for hand_over in hand_overs} == hand_overs
+
+
+def test_words_that_name_no_role_or_organisation_are_no_affiliation():
+    assert _affiliation_in("今天的开场嘉宾张鹏，有请张鹏。") is None
+    assert _affiliation_in("下一位的分享者郑勤锴，有请。") is None
+
+
 def test_the_new_voice_can_start_inside_the_hand_over_paragraph():
     paragraphs = (
         ["开场。"] * 5 + ["感谢王教授的精彩分享。有请张伟博士上台。大家好，我是张伟，很高兴来到这里。"] + ["内容。"] * 5
