@@ -36,7 +36,7 @@ FORUM_PANELS = LABELS / "forum_panels"  # panels inside the bundled forum record
 BUNDLED = ROOT / "data" / "transcripts"
 DEV_TRANSCRIPTS = ROOT.parent / "shared" / "dev-transcripts"
 NAMED_KINDS = ("talk", "panel")  # sub-talks whose speaker the host can name
-AFFILIATION_MATCH = 70  # rapidfuzz partial_ratio from which a shown affiliation is the labelled one, misspelt
+SHOWN_MATCH = 70  # rapidfuzz partial_ratio from which a shown affiliation or topic is the labelled one, misspelt
 
 
 @dataclass
@@ -150,7 +150,8 @@ def score(recording: Recording) -> Counter:
             matched.add(entry["segment"])
             counts["correct"] += 1
             if entry["kind"] in NAMED_KINDS:
-                counts.update(_affiliation_counts(subtalk.affiliation, entry.get("affiliation")))
+                counts.update(_shown_counts("affiliation", subtalk.affiliation, entry.get("affiliation")))
+                counts.update(_shown_counts("topic", subtalk.topic, entry.get("topic")))
             if entry["kind"] in NAMED_KINDS and entry["speaker"]:
                 counts["nameable"] += 1
                 heard = [entry["heard_as"]] if entry.get("heard_as") else []
@@ -175,15 +176,15 @@ def score(recording: Recording) -> Counter:
     return counts
 
 
-def _affiliation_counts(found: str | None, label: str | None) -> Counter:
-    """An affiliation shown for a sub-talk's speaker against the labelled one: given at all, matching it
+def _shown_counts(field: str, found: str | None, label: str | None) -> Counter:
+    """An affiliation or topic shown for a sub-talk against the labelled one: given at all, matching it
     (fuzzy, as the recogniser misspells names: 云天立飞 for 云天励飞), and clean (it also starts where the
     label's words do, without the host's lead-in: not 第一位演讲嘉宾是中国一汽研发总院)."""
-    counts = Counter(affiliation_labelled=bool(label))
+    counts = Counter({f"{field}_labelled": bool(label)})
     if found:
-        matching = bool(label) and fuzz.partial_ratio(found, label) >= AFFILIATION_MATCH
+        matching = bool(label) and fuzz.partial_ratio(found, label) >= SHOWN_MATCH
         counts.update(
-            affiliation_given=1, affiliation_matching=matching, affiliation_clean=matching and found[:2] in label
+            {f"{field}_given": 1, f"{field}_matching": matching, f"{field}_clean": matching and found[:2] in label}
         )
     return counts
 
@@ -265,12 +266,12 @@ def _print_set(title: str, recordings: list[Recording] | None) -> None:
             f"{f['sure_coverage']:>6.1%} {f['sure_accuracy']:>6.1%}"
         )
         print(f"  {name:<24} {'':>10} {subtalks} | {panels}")
-    if counts["affiliation_labelled"] or counts["affiliation_given"]:
-        print(
-            f"  affiliations of sub-talk speakers: {counts['affiliation_given']} shown, "
-            f"{counts['affiliation_matching']} matching the label, {counts['affiliation_clean']} of them without the "
-            f"host's lead-in; {counts['affiliation_labelled']} labelled"
-        )
+    for shown, what in (("affiliation", "affiliations of sub-talk speakers"), ("topic", "sub-talk topics")):
+        if counts[f"{shown}_labelled"] or counts[f"{shown}_given"]:
+            print(
+                f"  {what}: {counts[f'{shown}_given']} shown, {counts[f'{shown}_matching']} matching the label, "
+                f"{counts[f'{shown}_clean']} of them without the host's lead-in; {counts[f'{shown}_labelled']} labelled"
+            )
 
 
 def main() -> None:

@@ -51,6 +51,12 @@ TOPIC_IN_BOOK_QUOTES = re.compile(r"《([^》]{2,40})》")
 TOPIC_AFTER_BRINGS = re.compile(
     r"(?:带来|分享|介绍)(?:的是)?(.{2,40}?)(?:的)?(?:主旨演讲|主题演讲|演讲|报告|分享|。|，|$)"
 )
+# A title says what a talk is about, never who is speaking to whom: words about the stage and its
+# people (我今天也很高兴…, 让我们用热烈的掌声, 之前的嘉宾我们也谈过) are the host's or speaker's talk.
+NOT_A_TITLE = re.compile(r"我|你|咱|大家|他们|掌声|嘉宾|刚才|听完|听了|感谢|谢谢|不敢当")
+# Words of speech before a title, and its fillers (就是大模型的这个安全…, 题目是使用大模型…啊).
+TITLE_LEAD = re.compile(r"^(?:一下|了|的|是|呃|啊|我们|今天的|就是|这个|那个|题目是|题目叫|主题是|关于)+")
+SPOKEN_FILLERS = re.compile(r"呃|嗯|(?<=的)这个")
 SENTENCE_END = re.compile(r"[。！？!?]")
 MIN_SCORE = 4
 MIN_GAP = 3  # hand-over cues closer than this are one hand-over
@@ -329,8 +335,8 @@ def _topic_in(text: str) -> str | None:
         return quoted.group(1)
     brought = TOPIC_AFTER_BRINGS.search(text)
     if brought:
-        topic = re.sub(r"^(?:一下|了|的|是|呃|啊|我们|今天的)+", "", brought.group(1)).strip("，。 ")
-        if len(topic) >= 4 and not TITLES.search(topic):
+        topic = SPOKEN_FILLERS.sub("", TITLE_LEAD.sub("", brought.group(1))).strip("，。 啊呢吧")
+        if len(topic) >= 4 and not TITLES.search(topic) and not NOT_A_TITLE.search(topic):
             return topic
     return None
 

@@ -54,6 +54,21 @@ def test_words_that_name_no_role_or_organisation_are_no_affiliation():
     assert _affiliation_in("下一位的分享者郑勤锴，有请。") is None
 
 
+def _topic_in(hand_over: str) -> str | None:
+    paragraphs = ["各位来宾大家好，欢迎来到今天的论坛。", "今天的议程非常丰富。", hand_over, "大家好，我讲大模型。"]
+    return detect_subtalks(paragraphs)[-1].topic
+
+
+def test_the_topic_leaves_out_spoken_lead_ins_and_fillers():
+    assert _topic_in("下面有请王伟教授为我们带来就是大模型的这个安全和超级对齐的报告。") == "大模型的安全和超级对齐"
+    assert _topic_in("下面有请王伟教授为我们带来题目是使用大模型去处理结构化数据啊的报告。") == "使用大模型去处理结构化数据"
+
+
+def test_words_about_the_stage_are_no_topic():
+    assert _topic_in("下面有请王伟教授，给我们带来之前的嘉宾我们也谈过的话题。") is None
+    assert _topic_in("下面让我们用热烈的掌声有请王伟教授，为大家分享让我们用热烈的掌声。") is None
+
+
 def test_the_new_voice_can_start_inside_the_hand_over_paragraph():
     paragraphs = (
         ["开场。"] * 5 + ["感谢王教授的精彩分享。有请张伟博士上台。大家好，我是张伟，很高兴来到这里。"] + ["内容。"] * 5
