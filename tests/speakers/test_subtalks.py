@@ -61,7 +61,7 @@ def _topic_in(hand_over: str) -> str | None:
 
 def test_the_topic_leaves_out_spoken_lead_ins_and_fillers():
     assert _topic_in("下面有请王伟教授为我们带来就是大模型的这个安全和超级对齐的报告。") == "大模型的安全和超级对齐"
-    assert _topic_in("下面有请王伟教授为我们带来题目是使用大模型去处理结构化数据啊的报告。") == "使用大模型去处理结构化数据"
+    assert _topic_in("有请王伟教授为我们带来题目是用大模型处理结构化数据啊的报告。") == "用大模型处理结构化数据"
 
 
 def test_words_about_the_stage_are_no_topic():
