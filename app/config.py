@@ -111,7 +111,11 @@ MAX_FILE_BYTES = (
     _int("KB_MAX_FILE_MB", 32, "largest transcript file in MB (a hundred times the biggest real one)") * 2**20
 )
 MAX_HEADING_CHARS = _int("KB_MAX_HEADING_CHARS", 1_000, "longest `# ` heading accepted")
-MAX_PARAGRAPH_CHARS = _int("KB_MAX_PARAGRAPH_CHARS", 10_000, "longest paragraph accepted")
+MAX_PARAGRAPH_CHARS = _int(
+    "KB_MAX_PARAGRAPH_CHARS",
+    1_000,
+    "longest paragraph kept as one segment; a longer one is split at line and sentence ends",
+)
 
 # Meaning-based search
 ENCODER = _setting("KB_ENCODER", "e5", "sentence encoder for meaning-based search: e5 (multilingual-e5-small) or none")

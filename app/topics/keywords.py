@@ -279,8 +279,9 @@ def distinctive(
         said = max(corpus_counts.get(term, corpus.counts[term]), count)  # a part may pair words the talk did not
         prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), PRIOR_FLOOR)
         rest = said - count
-        here = log((count + prior) / (size + PRIOR_STRENGTH - count - prior))
-        there = log((rest + prior) / (rest_total + PRIOR_STRENGTH - rest - prior))
+        # (the other words' pseudo-counts never fall below PRIOR_FLOOR: a talk may say nothing but this term)
+        here = log((count + prior) / max(size + PRIOR_STRENGTH - count - prior, PRIOR_FLOOR))
+        there = log((rest + prior) / max(rest_total + PRIOR_STRENGTH - rest - prior, PRIOR_FLOOR))
         z = (here - there) / sqrt(1 / (count + prior) + 1 / (rest + prior))
         if z > 0:
             weight = max(specificity(term), (count / said) ** CONCENTRATION_POWER)

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.db import read_only_engine
 from app.ingest import ingest
-from app.ingest.parsing import MAX_HEADING_CHARS, MAX_PARAGRAPH_CHARS, TranscriptError, parse_transcript
+from app.ingest.parsing import MAX_HEADING_CHARS, SPLIT_SEGMENT_CHARS, TranscriptError, parse_transcript
+from app.search import search
 from tests.conftest import TEST_DATA, every_row
 
 BROKEN = TEST_DATA / "broken"
@@ -34,10 +36,6 @@ LONG_PARAGRAPH = "字" * (TEN_MB // 3)
 def _binary() -> bytes:
     """An image renamed .txt: PNG magic, then noise."""
     return b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(64 * 1024)
-
-
-def _long_line() -> bytes:
-    return f"# 测试大会 - P1：一行 - 上传者 - BV1long00000\n\n{LONG_PARAGRAPH}\n".encode()
 
 
 def _long_heading() -> bytes:
@@ -62,12 +60,6 @@ REJECTED = [
     ("no_heading.txt", _committed("no_heading.txt"), None, "no '# ' heading found"),
     ("text_before_heading.txt", _committed("text_before_heading.txt"), 1, "text before the first '# ' heading"),
     ("nul.txt", _committed("nul.txt"), 5, "contains NUL bytes (binary file?)"),
-    (
-        "long_line.txt",
-        _long_line,
-        3,
-        f"paragraph of {len(LONG_PARAGRAPH):,} characters is over the limit of {MAX_PARAGRAPH_CHARS:,}",
-    ),
     ("one_line.txt", _one_line, None, "no '# ' heading found"),
     ("long_heading.txt", _long_heading, 1, f"characters is over the limit of {MAX_HEADING_CHARS:,}"),
     ("duplicate_id.txt", _committed("duplicate_id.txt"), 1, "talk id BV1good00000-p1 is already used by good.txt"),
@@ -79,6 +71,29 @@ INGESTED = [
     ("crlf.txt", "BV1crlf00000-p1", ["每一行都以回车换行结束。", "第二段。"]),
     ("no_id.txt", "我的笔记-一次分享", ["没有视频编号也没有分P的标题。"]),
 ]
+
+
+SENTENCES = [f"第{i}句讲的是大模型的第{i}个问题。" for i in range(400)]
+WITHOUT_BLANK_LINES = {  # file name → its text: a whole talk on one line, subtitles one sentence per line
+    "one_line.md": "# 测试大会 - P1：一整行 - 上传者 - BV1line00000\n\n" + "".join(SENTENCES) + "\n",
+    "subtitles.md": "# 测试大会 - P1：逐行字幕 - 上传者 - BV1subs00000\n\n" + "\n".join(SENTENCES) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", WITHOUT_BLANK_LINES)
+def test_a_transcript_without_blank_lines_is_ingested_whole_in_readable_segments(tmp_path, name):
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / name).write_text(WITHOUT_BLANK_LINES[name], encoding="utf-8")
+    db = tmp_path / "kb.sqlite3"
+    assert ingest(folder, db).ok
+    with sqlite3.connect(db) as connection:
+        texts = [text for (text,) in connection.execute("SELECT text FROM segment ORDER BY talk_id, number")]
+    assert len(texts) > 20 and all(len(text) <= SPLIT_SEGMENT_CHARS for text in texts)
+    assert "".join("".join(texts).split()) == "".join(SENTENCES)  # nothing lost (a line break reads as a space)
+    assert all(text.endswith("。") for text in texts)  # cut between sentences
+    with read_only_engine(db).connect() as connection:
+        assert search(connection, "第237句").total == 1
 
 
 def rows_of(db: Path, file: str) -> dict[str, list[tuple]]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.ingest.parsing import TranscriptError, normalize_name, parse_heading, parse_transcript
+from app.ingest.parsing import TranscriptError, normalize_name, parse_heading, parse_transcript, split_paragraph
 from tests.conftest import BUNDLED
 
 # (heading text, event, forum, part, title, session, [(name, role)], uploader, video id, date)
@@ -313,3 +313,14 @@ def test_segment_counts_match_the_paragraphs_of_the_files():
         blocks = [b.strip() for b in text.split("\n\n") if b.strip()]
         expected = sum(1 for b in blocks if not b.startswith("# ") and not b.startswith("!["))
         assert sum(len(t.paragraphs) for t in parse_transcript(text)) == expected, path.name
+
+
+def test_a_long_paragraph_is_cut_between_sentences_then_clauses_then_anywhere():
+    sentences = "".join(f"第{i}句，讲大模型。" for i in range(100))
+    pieces = split_paragraph([sentences], size=50)
+    assert "".join(pieces) == sentences and all(len(p) <= 50 and p.endswith("。") for p in pieces)
+    clauses = "，".join(["没有句号的一个分句"] * 40)
+    assert all(p.endswith("，") or p == split_paragraph([clauses], 50)[-1] for p in split_paragraph([clauses], 50))
+    assert [len(p) for p in split_paragraph(["字" * 120], size=50)] == [50, 50, 20]
+    english = "This is one sentence. " * 20
+    assert all(p.endswith(".") for p in split_paragraph([english], size=60))

@@ -57,6 +57,11 @@ def test_a_term_one_talk_says_often_beats_a_word_every_talk_says():
     assert "数据" not in [k.term for k in top]
 
 
+def test_a_talk_that_says_one_term_only_is_about_it_even_alone_in_its_corpus():
+    talk = Counter({"大模型": 400})
+    assert [k.term for k in distinctive(talk, corpus_of(talk))] == ["大模型"]
+
+
 def test_terms_said_less_than_three_times_are_not_keywords():
     talk = Counter({"端侧": 2, "幻觉": 5})
     assert [k.term for k in distinctive(talk, corpus_of(talk, Counter({"数据": 50})))] == ["幻觉"]
