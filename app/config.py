@@ -113,8 +113,8 @@ MAX_FILE_BYTES = (
 MAX_HEADING_CHARS = _int("KB_MAX_HEADING_CHARS", 1_000, "longest `# ` heading accepted")
 MAX_PARAGRAPH_CHARS = _int(
     "KB_MAX_PARAGRAPH_CHARS",
-    1_000,
-    "longest paragraph kept as one segment; a longer one is split at line and sentence ends",
+    10_000,
+    "longest paragraph kept as one segment (a segment's number is its paragraph's); a longer one is split",
 )
 
 # Meaning-based search

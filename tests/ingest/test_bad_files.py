@@ -73,7 +73,7 @@ INGESTED = [
 ]
 
 
-SENTENCES = [f"第{i}句讲的是大模型的第{i}个问题。" for i in range(400)]
+SENTENCES = [f"第{i}句讲的是大模型的第{i}个问题。" for i in range(1000)]  # about 20,000 characters
 WITHOUT_BLANK_LINES = {  # file name → its text: a whole talk on one line, subtitles one sentence per line
     "one_line.md": "# 测试大会 - P1：一整行 - 上传者 - BV1line00000\n\n" + "".join(SENTENCES) + "\n",
     "subtitles.md": "# 测试大会 - P1：逐行字幕 - 上传者 - BV1subs00000\n\n" + "\n".join(SENTENCES) + "\n",
