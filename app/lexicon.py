@@ -28,10 +28,13 @@ OFFICE_TITLES = ("总裁", "董事长", "总经理", "科学家", "CEO")
 
 # What an affiliation names: a role or an organisation. A hand-over's words before a name that hold
 # neither (那么这个, 今天的开场嘉宾, 下一位的分享者) are not shown as where the speaker comes from.
+# (The titles above that are an office, not a form of address such as 老师 or 总.)
+ADDRESS_ONLY = ("老师", "老板", "先生", "女士", "总")
 AFFILIATION_WORDS = re.compile(
-    r"教授|院士|院长|主任|所长|研究员|科学家|总裁|董事长|经理|创始人|负责人|总监|主席|理事长|专家|顾问|合伙人"
-    r"|主编|主笔|工程师|部长|书记|秘书长|导师|首席|总师|助理|博士|大学|学院|学校|研究院|研究所|研究会|实验室"
-    r"|公司|集团|中心|科技|分院|协会|学会|基金会|医院|资本|银行|委员会|联盟|团队|(?i:ceo|cto|coo|vp|lab)"
+    "|".join(title for title in (*PERSON_TITLES, *OFFICE_TITLES) if title not in ADDRESS_ONLY)
+    + r"|经理|创始人|负责人|总监|主席|理事长|专家|顾问|合伙人|主编|主笔|工程师|部长|书记|秘书长|导师|首席|总师|助理"
+    r"|大学|学院|学校|研究院|研究所|研究会|实验室|公司|集团|中心|科技|分院|协会|学会|基金会|医院|资本|银行"
+    r"|委员会|联盟|团队|(?i:ceo|cto|coo|vp|lab)"
 )
 # The host thanks a speaker for the talk that just ended: a forum's sub-talk is over.
 THANKS_FOR_TALK = re.compile(r"(?:感谢|谢谢).{0,20}?(?:精彩|分享|演讲|报告)|谢谢大家")
