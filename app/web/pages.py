@@ -8,7 +8,7 @@ from typing import Annotated
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import config
 from app.models import Chapter
@@ -37,6 +37,12 @@ def home(request: Request, session: SessionDep) -> Response:
     forum_terms = {(f.event or "Other", f.forum): f.keywords for f in about.overview(session)}
     context = {"events": events, "totals": reads.totals(session), "forum_terms": forum_terms}
     return templates.TemplateResponse(request, "index.html", context)
+
+
+@pages.get("/talks")
+def talks() -> Response:
+    """The list of talks is the home page; /talks is where people look for it (as /talks/{id} is a talk)."""
+    return RedirectResponse("/", status_code=308)
 
 
 GROUPINGS = [("event", "活动 Event"), ("forum", "论坛 Forum"), ("talk", "演讲 Talk"), ("speaker", "讲者 Speaker")]

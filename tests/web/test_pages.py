@@ -62,6 +62,12 @@ def test_speakers_pages(client):
     assert "通往AGI之路" in html and "对话嘉宾" in html
 
 
+def test_the_talks_address_leads_to_the_list_of_talks(client):
+    page = client.get("/talks")
+    assert page.history and page.history[0].status_code == 308 and page.url.path == "/"
+    assert "通往AGI之路" in page.text
+
+
 @pytest.mark.parametrize("path", ["/talks/nope", "/speakers/nobody", "/no/such/page"])
 def test_unknown_pages_get_a_real_404_page(client, path):
     page = client.get(path)
