@@ -225,6 +225,42 @@ def test_context_paragraphs_obey_the_filters_and_exclusions(connection):
     assert excluded and not any("我们" in normalize(hit.text) for hit in excluded)
 
 
+def test_when_common_words_are_ranked_on_a_sample_every_passage_with_the_rare_word_still_counts(
+    connection, monkeypatch
+):
+    """At 100× one BM25 ranking of every segment saying a common word took 157 ms; past WORD_RANK_ROWS
+    the commonest words are ranked on an even sample, the rarest in full."""
+    from app.search import engine
+    from app.search.filters import restrict
+
+    facts = corpus_facts(connection)
+    rare, common = "牛顿", "研究"
+    assert 0 < facts.said(rare) < facts.said(common)
+    monkeypatch.setattr(engine, "WORD_RANK_ROWS", facts.said(rare) + 10)
+    step = -(-facts.said(common) // engine.WORD_RANK_ROWS)
+    query = parse_query(f"{rare} {common}")
+    found = engine._word_candidates(connection, facts, query, restrict(facts, {}), [rare, common])
+    texts = dict(
+        connection.exec_driver_sql(f"SELECT id, text FROM segment WHERE id IN ({','.join(map(str, found))})").all()
+    )
+    with_rare = [segment_id for segment_id in found if rare in normalize(texts[segment_id])]
+    assert len(with_rare) == facts.said(rare)
+    assert all(segment_id % step == 0 for segment_id in found if segment_id not in with_rare)
+    assert found[0] in with_rare  # the rare word weighs most
+
+
+def test_word_candidates_never_hold_an_excluded_term(connection):
+    from app.search import engine
+    from app.search.filters import restrict
+
+    facts = corpus_facts(connection)
+    query = parse_query("研究 时候 -问题")
+    found = engine._word_candidates(connection, facts, query, restrict(facts, {}), ["研究", "时候"])
+    texts = connection.exec_driver_sql(f"SELECT text FROM segment WHERE id IN ({','.join(map(str, found))})").all()
+    assert len(found) == engine.FUSED_DEPTH
+    assert not any("问题" in normalize(text) for (text,) in texts)
+
+
 def test_a_search_that_meets_a_database_swap_finds_its_word_candidates_on_its_own_connection(connection, monkeypatch):
     """The word and meaning candidates are found on a second connection; when ingest has just swapped
     in a new file, that connection cannot be opened on the old one, and the search's own is used."""
