@@ -201,6 +201,7 @@ def _ranked_ids(
     """
     where, where_params = scope.where()
     sample = scope.ranking_sample(connection)
+    rank_words = _worth_reading(corpus_facts(connection), rank_words)
     joins, rank, rank_params, ranked, scored, step = "", "0", [], "1", "", 1
     if where or coverage_words or sort == "programme":
         joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
@@ -248,6 +249,14 @@ def _ranked_ids(
         return page if len(page) == limit else rows(sampled=False)
 
     return facts.remembered((*key, limit, offset), compute)
+
+
+def _worth_reading(facts: CorpusFacts, rank_words: list[str]) -> list[str]:
+    """The words whose BM25 orders a tier: the segments of a word said in more than WORD_RANK_ROWS cost
+    more to read than its weight tells (at 100×, ranking the 573 segments that say "模型出现" read the
+    165,000 that say 模型: 37 ms, 2.4 without it), so such a word is left out while a rarer one remains."""
+    kept = [word for word in rank_words if facts.said(word) <= WORD_RANK_ROWS]
+    return kept or sorted(rank_words, key=lambda word: (facts.said(word), word))[:1]
 
 
 @dataclass(frozen=True)

@@ -249,6 +249,16 @@ def test_when_common_words_are_ranked_on_a_sample_every_passage_with_the_rare_wo
     assert found[0] in with_rare  # the rare word weighs most
 
 
+def test_a_tier_is_not_ranked_by_a_word_too_common_to_read_while_a_rarer_one_remains(connection, monkeypatch):
+    from app.search import engine
+
+    facts = corpus_facts(connection)
+    assert 0 < facts.said("牛顿") < facts.said("研究") < facts.said("问题")
+    monkeypatch.setattr(engine, "WORD_RANK_ROWS", facts.said("研究") - 1)
+    assert engine._worth_reading(facts, ["研究", "牛顿"]) == ["牛顿"]
+    assert engine._worth_reading(facts, ["问题", "研究"]) == ["研究"]  # the rarer of two common words
+
+
 def test_word_candidates_never_hold_an_excluded_term(connection):
     from app.search import engine
     from app.search.filters import restrict
