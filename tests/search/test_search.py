@@ -237,7 +237,8 @@ def test_when_common_words_are_ranked_on_a_sample_every_passage_with_the_rare_wo
     rare, common = "牛顿", "研究"
     assert 0 < facts.said(rare) < facts.said(common)
     monkeypatch.setattr(engine, "WORD_RANK_ROWS", facts.said(rare) + 10)
-    step = -(-facts.said(common) // engine.WORD_RANK_ROWS)
+    monkeypatch.setattr(engine, "SAMPLED_RANK_ROWS", facts.said(common) // 3)
+    step = -(-facts.said(common) // engine.SAMPLED_RANK_ROWS)
     query = parse_query(f"{rare} {common}")
     found = engine._word_candidates(connection, facts, query, restrict(facts, {}), [rare, common])
     texts = dict(
