@@ -11,6 +11,7 @@ from app.text import (
     is_added_word,
     is_ordinary_word,
     is_person_name_word,
+    meaningful_words,
     normalize,
     normalize_with_offsets,
     words,
@@ -82,3 +83,9 @@ print("jieba" in sys.modules)
     env = {**os.environ, "KB_ENCODER": "none"}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT, env=env)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_content_words_of_a_question_leave_out_its_question_and_function_words():
+    assert meaningful_words("大模型会不会取代程序员") == ["大模型", "取代", "程序员"]
+    assert meaningful_words("what did he say about it") == ["say"]
+    assert meaningful_words("i didn't call it scaling") == ["call", "scaling"]
