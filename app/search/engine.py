@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -200,9 +200,10 @@ def _ranked_ids(
     programme order, so every matching segment is still reachable page by page.
     `coverage` sums the weights of the `coverage_words` a segment holds.
     """
+    facts = corpus_facts(connection)
     where, where_params = scope.where()
     sample = scope.ranking_sample(connection)
-    rank_words = _worth_reading(corpus_facts(connection), rank_words)
+    rank_words = _worth_reading(facts, rank_words)
     joins, rank, rank_params, ranked, scored, step = "", "0", [], "1", "", 1
     if where or coverage_words or sort == "programme":
         joins = "JOIN segment s ON s.id = m.id JOIN talk t ON t.id = s.talk_id "
@@ -236,7 +237,6 @@ def _ranked_ids(
         params = (*matched_params, *rank_params, *coverage_params, *where_params, limit, offset)
         return [tuple(row) for row in connection.exec_driver_sql(sql, params)]
 
-    facts = corpus_facts(connection)
     key = ("ranked", scope.ids_sql, tuple(scope.ids_params), repr(scope.restriction), sort)
     key = (*key, tuple(rank_words), tuple(coverage_words.items()))
     if sample.step == 1:
@@ -257,7 +257,12 @@ def _worth_reading(facts: CorpusFacts, rank_words: list[str]) -> list[str]:
     more to read than its weight tells (at 100×, ranking the 573 segments that say "模型出现" read the
     165,000 that say 模型: 37 ms, 2.4 without it), so such a word is left out while a rarer one remains."""
     kept = [word for word in rank_words if facts.said(word) <= WORD_RANK_ROWS]
-    return kept or sorted(rank_words, key=lambda word: (facts.said(word), word))[:1]
+    return kept or _by_rarity(facts, rank_words)[:1]
+
+
+def _by_rarity(facts: CorpusFacts, words: Iterable[str]) -> list[str]:
+    """The words, those in the fewest segments first (alphabetical among equals, for a stable order)."""
+    return sorted(words, key=lambda word: (facts.said(word), word))
 
 
 @dataclass(frozen=True)
@@ -827,10 +832,10 @@ def _word_candidates(
     every = {token for word in shared for token in words(word)}
     tokens = {token for token in every if not facts.common(token)}
     if keep_one and every and not tokens:
-        tokens = {min(every, key=lambda token: (facts.said(token), token))}
+        tokens = set(_by_rarity(facts, every)[:1])
     tokens = sorted(tokens | {w for w in shared if " " in w})
     if rarest is not None:  # only the rarest tokens: their posting lists are the shortest to rank
-        tokens = sorted(tokens, key=lambda token: (facts.said(token), token))[:rarest]
+        tokens = _by_rarity(facts, tokens)[:rarest]
     if not tokens:
         return []
     # Excluded terms are checked on the best candidates only: listing every segment that says -这个
@@ -840,6 +845,7 @@ def _word_candidates(
     # Joined to segment only for filters: the join costs as much as bm25 itself.
     joined = "JOIN segment s ON s.id = w.rowid " if where else ""
     where = where.replace("WHERE", "AND", 1)
+    limit = EXCLUSION_SLACK * depth if excluding else depth
     scores: dict[int, float] = {}  # BM25 (lower is better) adds up over words, so the parts' scores add up
     for part, step in _ranked_parts(facts, tokens):
         sql = (
@@ -847,7 +853,6 @@ def _word_candidates(
             f"AND w.rowid % {step} = 0 {where} ORDER BY bm25(segment_words) LIMIT ?"
         )
         match = " OR ".join(_inflections(token) if inflected else fts_phrase(token) for token in part)
-        limit = EXCLUSION_SLACK * depth if excluding else depth
         for row_id, score in connection.exec_driver_sql(sql, (match, *params, limit)):
             scores[row_id] = scores.get(row_id, 0.0) + score
     ranked = sorted(scores, key=scores.__getitem__)
@@ -860,7 +865,7 @@ def _word_candidates(
 def _ranked_parts(facts: CorpusFacts, tokens: list[str]) -> list[tuple[list[str], int]]:
     """The tokens ranked in full (the rarest, WORD_RANK_ROWS segments in all) and the rest, with the
     step of the even sample they are ranked on: every segment saying a rare word is still scored."""
-    by_rarity = sorted(tokens, key=lambda token: (facts.said(token), token))
+    by_rarity = _by_rarity(facts, tokens)
     rare, rows = [], 0
     for token in by_rarity:
         if rows + facts.said(token) > WORD_RANK_ROWS:
