@@ -48,6 +48,13 @@ def test_search_page_shows_hits_with_permalinks(client):
     assert "<mark>幻觉</mark>" in html and "#s" in html and "segments containing" in html
 
 
+def test_a_known_alias_says_the_other_form_and_a_sound_alike_is_heard_as_it(client):
+    """An alias is another name for the same thing (无人驾驶 for 自动驾驶), not a mishearing."""
+    aliased = client.get("/search", params={"q": "自动驾驶"}).text
+    assert "known alias: says <q>无人驾驶</q>" in aliased and "heard as <q>无人驾驶</q>" not in aliased
+    assert "sounds alike: heard as <q>志愿研究院</q>" in client.get("/search", params={"q": "智源研究院"}).text
+
+
 def test_search_page_paginates_and_keeps_filters(client):
     html = client.get("/search", params={"q": "模型", "event": "2024世界人工智能大会", "sort": "programme"}).text
     next_link = re.search(r'<a rel="next" href="([^"]+)"', html)
