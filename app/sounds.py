@@ -45,7 +45,7 @@ def folded(char: str) -> str:
     return fold(syllable(char))
 
 
-class _SoundTable(dict):
+class _SyllableTable(dict):
     """str.translate table: a character → its folded syllable and a `|` (non-Chinese ones: just `|`)."""
 
     def __missing__(self, code: int) -> str:
@@ -54,7 +54,7 @@ class _SoundTable(dict):
         return self[code]
 
 
-_SOUND_TABLE = _SoundTable()
+_SOUND_TABLE = _SyllableTable()
 
 
 def sound_string(normalized: str) -> str:
@@ -87,7 +87,7 @@ def sound_phrases(term: str, limit: int = 4) -> list[str]:
     return phrases
 
 
-class _SoundTable(dict):
+class _SpacedSyllableTable(dict):
     """str.translate table: a Chinese character → " its folded syllable ", anything else → a break."""
 
     def __missing__(self, code: int) -> str:
@@ -96,7 +96,7 @@ class _SoundTable(dict):
         return self[code]
 
 
-_SOUNDS = _SoundTable()
+_SOUNDS = _SpacedSyllableTable()
 PAIR_JOINER = "_"  # a token character of the sound index (db.py): duan_ce is one token
 
 
