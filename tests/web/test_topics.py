@@ -59,6 +59,14 @@ def test_explore_charts_two_terms_side_by_side_with_links_to_the_filtered_search
     assert "<svg" in page and "<table" in page and 'class="bar series-1"' in page
 
 
+def test_explore_counts_a_known_alias_beside_the_literal_mentions(client):
+    """无人驾驶 is another name for 自动驾驶: charted as a known form, not as a mishearing."""
+    chart = client.get("/api/explore", params={"q": "自动驾驶"}).json()
+    assert chart["series"][0]["variants"] > 0 and "无人驾驶" in chart["series"][0]["heard"]
+    page = client.get("/explore", params={"q": "自动驾驶"}).text
+    assert "as a known or heard form (" in page and "heard as" not in page
+
+
 def test_explore_by_speaker_counts_attributed_segments(client):
     rows = client.get("/api/explore", params={"q": "开源", "by": "speaker"}).json()["rows"]
     assert rows and all(r["characters"] > 0 for r in rows)
