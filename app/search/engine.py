@@ -998,7 +998,7 @@ class Mentions:
     query: Query
     literal: Tally | None  # None: nothing to look for
     variants: Tally | None  # None: no variant
-    heard: list[str]  # the variant forms counted
+    heard: list[str]  # the variant forms counted that some segment says
 
 
 def mentions(connection: Connection, raw_query: str, filters: dict[str, str] | None = None) -> Mentions:
@@ -1014,7 +1014,13 @@ def mentions(connection: Connection, raw_query: str, filters: dict[str, str] | N
     if tier is None:
         return Mentions(query, exact.counts(connection), None, [])
     heard = _tier_scope(connection, query, exact, tier).counts(connection)
-    return Mentions(query, exact.counts(connection), heard, [v.text for v in found])
+    return Mentions(query, exact.counts(connection), heard, [v.text for v in found if _said(connection, v)])
+
+
+def _said(connection: Connection, variant: Variant) -> bool:
+    """Whether some segment says the form: an alias line lists forms the transcripts may never use."""
+    sql, param = term_sql(Term(variant.text, talks=variant.talks))
+    return connection.exec_driver_sql(f"{sql} LIMIT 1", (param,)).first() is not None
 
 
 def _tier_scope(connection: Connection, query: Query, exact: _Scope, tier: _Tier) -> _Scope:
