@@ -248,6 +248,27 @@ def tagged_words(text: str) -> list[tuple[str, str]]:
     return [pair for block in _TAGGER_BLOCK.split(text) if block for pair in _tagged_block(block, jieba)]
 
 
+def word_bounds(text: str, positions: Iterable[int]) -> set[int]:
+    """The word boundaries of `tagged_words(text)` at the given positions (others may be missing).
+
+    Only the tagger's blocks that hold one of the positions are tagged; a block's own ends are
+    always boundaries, since each block is tagged on its own.
+    """
+    wanted = sorted(set(positions))
+    bounds, at = {0}, 0
+    jieba = _python_jieba() if wanted else None
+    for block in _TAGGER_BLOCK.split(text):
+        end = at + len(block)
+        if jieba is not None and block and any(at < position < end for position in wanted):
+            position = at
+            for word, _ in _tagged_block(block, jieba):
+                position += len(word)
+                bounds.add(position)
+        bounds.add(end)
+        at = end
+    return bounds
+
+
 @lru_cache(maxsize=20_000)
 def _tagged_block(block: str, jieba: ModuleType) -> tuple[tuple[str, str], ...]:
     return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(block))

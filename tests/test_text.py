@@ -14,10 +14,24 @@ from app.text import (
     meaningful_words,
     normalize,
     normalize_with_offsets,
+    tagged_words,
+    word_bounds,
     words,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_word_bounds_are_the_tagger_s_at_every_asked_position():
+    text = "有请上海人工智能实验室青年科学家白磊博士，谢谢大家。Next, Dr. Ann Lee 和张鹏老师聊一聊"
+    every, position = {0}, 0
+    for word, _ in tagged_words(text):
+        position += len(word)
+        every.add(position)
+    assert position == len(text)  # the tagger's words cover the text, so positions line up
+    for at in range(len(text) + 1):
+        assert (at in word_bounds(text, [at])) == (at in every), at
+    assert word_bounds(text, []) < every  # nothing asked: only the ends of the tagger's blocks
 
 
 def test_normalize_folds_width_case_and_spaces():

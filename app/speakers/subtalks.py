@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from app.lexicon import AFFILIATION_WORDS, HAN, OFFICE_TITLES, PANEL_CUE, PERSON_TITLES, THANKS_FOR_TALK
 from app.people import looks_like_person
 from app.sounds import sounds_like
-from app.text import is_ordinary_word, is_person_name_word, tagged_words
+from app.text import is_ordinary_word, is_person_name_word, tagged_words, word_bounds
 
 INVITATION = re.compile(
     r"(?:有请|请出|请上|欢迎(?!大家|各位|您)|话筒交给"
@@ -202,20 +202,35 @@ def _name_candidates(text: str) -> list[tuple[int, str, int]]:
         position += len(word)
         bounds.add(position)
     found = {start: (name, 1) for start, name in tagged}
+    found.update((start, (name, 2)) for start, name in _titled(text, bounds).items())
+    return [(start, name, strength) for start, (name, strength) in sorted(found.items())]
+
+
+def _titled_names(text: str) -> list[tuple[int, str, int]]:
+    """The candidates of strength 2 only, as _name_candidates gives them, tagging only the stretches
+    of text where a name stands before a title: tagging is most of what speaker detection costs."""
+    ends = [end for match in NAME_BEFORE_TITLE.finditer(text) for end in (match.start(1), match.end(1))]
+    return [(start, name, 2) for start, name in sorted(_titled(text, word_bounds(text, ends)).items())]
+
+
+def _titled(text: str, bounds: set[int]) -> dict[int, str]:
+    """position → name of each person named with a title; `bounds` holds the word boundaries (at least
+    those at the ends of each name before a title)."""
+    found = {}
     for match in NAME_BEFORE_TITLE.finditer(text):
         start, name, title = match.start(1), match.group(1), match.group(2)
         if start in bounds and start + len(name) in bounds and _plausible_name(name, title):
-            found[start] = (name, 2)
+            found[start] = name
     for match in TITLE_BEFORE_NAME.finditer(text):
         name, after = match.group(1), match.group(2)
         # between an office and 先生/女士 (CEO空介先生) or 带来 (负责人钱程带来) it is a name even when we do not
         # list the surname, or when the recogniser misheard it as a word (前程)
         placed = after in FORMAL_TITLES or (after == "带来" and not PRONOUNS.search(name))
         if (looks_like_person(name) or placed) and name[0] not in NOT_NAME_START:
-            found[match.start(1)] = (name, 2)  # after an office it may be a famous name jieba knows well (韩寒)
-    for start, name, strength in _latin_names(text, (LATIN_NAME_BEFORE_TITLE, *ENGLISH_HANDOVER_NAMES)):
-        found[start] = (name, strength)
-    return [(start, name, strength) for start, (name, strength) in sorted(found.items())]
+            found[match.start(1)] = name  # after an office it may be a famous name jieba knows well (韩寒)
+    for start, name, _ in _latin_names(text, (LATIN_NAME_BEFORE_TITLE, *ENGLISH_HANDOVER_NAMES)):
+        found[start] = name
+    return found
 
 
 def _latin_names(text: str, patterns: tuple[re.Pattern[str], ...]) -> list[tuple[int, str, int]]:
@@ -288,7 +303,7 @@ def _speaker_in(intro: str, clause: str, then: str = "") -> tuple[str | None, st
     if called:
         named = [candidate for candidate in named if candidate[1][0] in called]
         if not named:
-            named = [c for c in _name_candidates(then[:REPEAT_REACH]) if c[1][0] in called and c[2] == 2]
+            named = [c for c in _titled_names(then[:REPEAT_REACH]) if c[1][0] in called]
             if named:
                 return named[0][1], _affiliation_before(then, named[0][0])
     if not named:
@@ -321,8 +336,8 @@ def _panelists(intro: str, paragraphs: list[str], cue: _Handover, moderator: str
     text = intro + "".join(paragraphs[cue.paragraph : cue.segment + 1])
     names = [
         name
-        for _, name, strength in _name_candidates(text)
-        if strength == 2 and not (moderator and (name == moderator or sounds_like(name, moderator)))
+        for _, name, _ in _titled_names(text)
+        if not (moderator and (name == moderator or sounds_like(name, moderator)))
     ]
     names = list(dict.fromkeys(names))
     return tuple(name for name in names if not any(other != name and other.endswith(name) for other in names))
