@@ -123,19 +123,21 @@ class _Heard:
     sounds: list[str]
     joined: list[bool]  # character k and k + 1 are adjacent or only a space apart
     by_char: dict[str, list[int]]
-    by_sound: dict[str, list[int]]  # folded syllable → character numbers
+    by_sound: dict[str, list[int]]  # folded syllable → character numbers, in no order
 
     @classmethod
     def of(cls, text: str) -> _Heard:
         positions = [match.start() for match in HAN_CHARACTER.finditer(text)]
         chars = [text[i] for i in positions]
-        sounds = [syllable(char) for char in chars]  # cached per character: pypinyin on whole texts is slow
+        sounds = list(map(syllable, chars))  # cached per character: pypinyin on whole texts is slow
         joined = [b == a + 1 or not text[a + 1 : b].strip() for a, b in zip(positions, positions[1:], strict=False)]
         by_char: dict[str, list[int]] = defaultdict(list)
-        by_sound: dict[str, list[int]] = defaultdict(list)
-        for k, (char, sound) in enumerate(zip(chars, sounds, strict=True)):
+        for k, char in enumerate(chars):
             by_char[char].append(k)
-            by_sound[fold(sound)].append(k)
+        # Grouped per character rather than in text order: _matches only makes a set of them.
+        by_sound: dict[str, list[int]] = defaultdict(list)
+        for char, numbers in by_char.items():
+            by_sound[fold(syllable(char))] += numbers
         return cls(text, positions, chars, sounds, joined, by_char, by_sound)
 
 
@@ -175,17 +177,17 @@ def _mention(heard: _Heard, form: NameForm, expected: list[str], k: int) -> Ment
     taken for a name unless it sounds exactly like it.
     """
     width = len(form.chars)
+    compared = width - len(_title_of(form.chars)) if form.kind == "title" else width
+    scores = [
+        _syllable_score(form.chars[j], expected[j], heard.chars[k + j], heard.sounds[k + j]) for j in range(compared)
+    ]
+    if None in scores:  # most windows tried: looked at before the title after them
+        return None
     window = heard.positions[k : k + width]
     said = "".join(heard.chars[k : k + width])
     end = window[-1] + 1 if form.kind == "title" else _after_title(heard.text, window[-1] + 1)
     titled = form.kind == "title" or end > window[-1] + 1
-    compared = width - len(_title_of(form.chars)) if form.kind == "title" else width
     if said[compared:] != form.chars[compared:] or _title_ends_word(heard.text, end, form):
-        return None
-    scores = [
-        _syllable_score(form.chars[j], expected[j], heard.chars[k + j], heard.sounds[k + j]) for j in range(compared)
-    ]
-    if None in scores:
         return None
     near = scores.count(NEAR)
     others = [s for s in scores if s != NEAR]
