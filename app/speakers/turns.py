@@ -593,11 +593,8 @@ def _attribute(text: str, starts: list[int], index: int, turns: list[_Turn]) -> 
     for the turn's later paragraphs.
     """
     low, high = starts[index], starts[index + 1]
-    parts = {
-        number: count
-        for number, turn in enumerate(turns)
-        if (count := _said(text[max(low, turn.start) : min(high, turn.end)]))
-    }
+    overlaps = ((number, max(low, turn.start), min(high, turn.end)) for number, turn in enumerate(turns))
+    parts = {number: count for number, start, end in overlaps if start < end and (count := _said(text[start:end]))}
     if not parts:
         return Attribution(None, None, 0.0), None
     said: Counter[str | None] = Counter()
