@@ -47,7 +47,8 @@ ROUND_SCORE = 0.75  # an answer named only by the order of a round
 # than this from the cues that name it are more likely an answer that began unannounced.
 HOST_TURN_REACH = 2
 
-_PUNCTUATION = r"[，。！？；,.!?;\n]"
+_PUNCTUATION_MARKS = "，。！？；,.!?;\n"
+_PUNCTUATION = f"[{_PUNCTUATION_MARKS}]"
 # A space is a pause between Chinese words, but not between English ones (skin law).
 _CLAUSE_BREAK = re.compile(rf"{_PUNCTUATION}|(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
 _FILLERS = "呃嗯啊哈呵哼诶唉 "
@@ -580,7 +581,7 @@ def _clauses(text: str, offset: int = 0) -> list[tuple[int, str]]:
 
 def _clause_start(text: str, position: int) -> int:
     """Start of the clause that holds position (pauses do not break clauses here)."""
-    return max((m.end() for m in re.finditer(_PUNCTUATION, text[:position])), default=0)
+    return max(text.rfind(mark, 0, position) for mark in _PUNCTUATION_MARKS) + 1  # 0 when there is none
 
 
 # --- paragraphs --------------------------------------------------------------------------------
