@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 # Han characters: CJK unified ideographs, extension A and the compatibility block.
-HAN = "\u3400-\u9fff\uf900-\ufaff"
+HAN_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF))
+HAN = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_RANGES)
 HAN_CHARACTER = re.compile(f"[{HAN}]")
 
 

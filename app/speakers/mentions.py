@@ -14,11 +14,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 from rapidfuzz.fuzz import ratio
 
-from app.lexicon import HAN_CHARACTER, PERSON_TITLES
+from app.lexicon import HAN_CHARACTER, HAN_RANGES, PERSON_TITLES
 from app.people import looks_like_person, normalize_name, split_name
-from app.sounds import fold, syllable
+from app.sounds import fold, folded, syllable
 from app.text import is_ordinary_word, is_person_name_word
 
 # 总 is a title in 张总 but starts a word in 总是, 总体, 总结 …
@@ -100,7 +101,7 @@ def match_forms(text: str, forms: list[NameForm]) -> list[Mention]:
     """
     if not forms:
         return []
-    heard = _Heard.of(text)
+    heard = _Heard.of(text, forms)
     candidates = [m for form in forms for m in _matches(heard, form)]
     chosen: list[Mention] = []
     for mention in sorted(candidates, key=lambda m: (-m.score, -(m.end - m.start), m.start)):
@@ -111,7 +112,7 @@ def match_forms(text: str, forms: list[NameForm]) -> list[Mention]:
 
 @dataclass(frozen=True)
 class _Heard:
-    """The Chinese characters of a text with their syllables, indexed for quick lookup.
+    """The Chinese characters of a text, and where it says each character and sound of some names.
 
     Spaces between characters are skipped, since the recogniser writes pauses as
     spaces (再见 博士); any other character breaks a name.
@@ -119,26 +120,44 @@ class _Heard:
 
     text: str
     positions: list[int]  # index in text of each Chinese character
-    chars: list[str]
-    sounds: list[str]
+    chars: str  # the Chinese characters, in order
     joined: list[bool]  # character k and k + 1 are adjacent or only a space apart
-    by_char: dict[str, list[int]]
-    by_sound: dict[str, list[int]]  # folded syllable → character numbers, in no order
+    by_char: dict[str, list[int]]  # a character of the names → its character numbers
+    by_sound: dict[str, list[int]]  # a folded syllable of the names → character numbers, in no order
 
     @classmethod
-    def of(cls, text: str) -> _Heard:
-        positions = [match.start() for match in HAN_CHARACTER.finditer(text)]
-        chars = [text[i] for i in positions]
-        sounds = list(map(syllable, chars))  # cached per character: pypinyin on whole texts is slow
-        joined = [b == a + 1 or not text[a + 1 : b].strip() for a, b in zip(positions, positions[1:], strict=False)]
-        by_char: dict[str, list[int]] = defaultdict(list)
-        for k, char in enumerate(chars):
-            by_char[char].append(k)
-        # Grouped per character rather than in text order: _matches only makes a set of them.
+    def of(cls, text: str, forms: list[NameForm]) -> _Heard:
+        """Indexed for these forms only: a panel's text has tens of thousands of characters, the names a few."""
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        is_han = np.zeros(len(codes), dtype=bool)
+        for first, last in HAN_RANGES:
+            is_han |= (codes >= first) & (codes <= last)
+        at = np.flatnonzero(is_han)
+        positions = at.tolist()
+        chars = "".join(HAN_CHARACTER.findall(text))
+        joined = (np.diff(at) == 1).tolist()
+        for k in np.flatnonzero(np.diff(at) > 1).tolist():  # only spaces between them still join them
+            joined[k] = not text[positions[k] + 1 : positions[k + 1]].strip()
+        wanted_chars = {char for form in forms for char in form.chars}
+        wanted_sounds = {folded(char) for char in wanted_chars}
+        by_char: dict[str, list[int]] = {}
         by_sound: dict[str, list[int]] = defaultdict(list)
-        for char, numbers in by_char.items():
-            by_sound[fold(syllable(char))] += numbers
-        return cls(text, positions, chars, sounds, joined, by_char, by_sound)
+        for char in set(chars):
+            if char in wanted_chars or folded(char) in wanted_sounds:
+                numbers = _occurrences(chars, char)
+                if char in wanted_chars:
+                    by_char[char] = numbers
+                if folded(char) in wanted_sounds:
+                    by_sound[folded(char)] += numbers
+        return cls(text, positions, chars, joined, by_char, by_sound)
+
+
+def _occurrences(text: str, char: str) -> list[int]:
+    found, at = [], text.find(char)
+    while at >= 0:
+        found.append(at)
+        at = text.find(char, at + 1)
+    return found
 
 
 def _matches(heard: _Heard, form: NameForm) -> list[Mention]:
@@ -154,7 +173,7 @@ def _matches(heard: _Heard, form: NameForm) -> list[Mention]:
             starts.update(k - offset for k in heard.by_sound.get(fold(sound), []))
     # A title is said as written (王总): a window without it is no mention, and most windows of a
     # surname's sound are not followed by the title.
-    title = list(_title_of(form.chars)) if form.kind == "title" else []
+    title = _title_of(form.chars) if form.kind == "title" else ""
     found = []
     for k in sorted(starts):
         if k < 0 or k + width > len(heard.chars) or not all(heard.joined[k : k + width - 1]):
@@ -179,12 +198,13 @@ def _mention(heard: _Heard, form: NameForm, expected: list[str], k: int) -> Ment
     width = len(form.chars)
     compared = width - len(_title_of(form.chars)) if form.kind == "title" else width
     scores = [
-        _syllable_score(form.chars[j], expected[j], heard.chars[k + j], heard.sounds[k + j]) for j in range(compared)
+        _syllable_score(form.chars[j], expected[j], heard.chars[k + j], syllable(heard.chars[k + j]))
+        for j in range(compared)
     ]
     if None in scores:  # most windows tried: looked at before the title after them
         return None
     window = heard.positions[k : k + width]
-    said = "".join(heard.chars[k : k + width])
+    said = heard.chars[k : k + width]
     end = window[-1] + 1 if form.kind == "title" else _after_title(heard.text, window[-1] + 1)
     titled = form.kind == "title" or end > window[-1] + 1
     if said[compared:] != form.chars[compared:] or _title_ends_word(heard.text, end, form):
@@ -313,7 +333,8 @@ def _alike(a: str, b: str) -> bool:
     """
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
-    return any(_matches(_Heard.of(x + "博士"), NameForm(y, y, "given")) for x, y in ((a, b), (b, a)))
+    forms = [(x + "博士", NameForm(y, y, "given")) for x, y in ((a, b), (b, a))]
+    return any(_matches(_Heard.of(said, [form]), form) for said, form in forms)
 
 
 def _learned_name(cluster: list[str], titles: dict[str, Counter[str]]) -> str:
