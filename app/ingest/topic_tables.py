@@ -139,15 +139,15 @@ def _forum_rows(
 ) -> list[dict]:
     """Keywords of each forum: the term counts of its talks together, against the corpus (`ranked`:
     distinctive with the corpus given)."""
-    forums: dict[tuple[str, str], tuple[Counter[str], Spellings]] = defaultdict(
-        lambda: (Counter(), defaultdict(Counter))
-    )
+    forums: dict[tuple[str, str], tuple[Counter[str], Spellings]] = defaultdict(lambda: (Counter(), {}))
     for talk_id, event, forum in session.execute(select(Talk.id, Talk.event, Talk.forum)):
         if talk_id in folded:
             counts, forms = forums[(event or "", forum or "")]
             counts.update(folded[talk_id][0])
-            for term, said in folded[talk_id][1].items():
-                forms[term].update(said)
+            for term, said in folded[talk_id][1].items():  # plain dicts: a Counter per term took 4 s at 100×
+                merged = forms.setdefault(term, {})
+                for spelling, times in said.items():
+                    merged[spelling] = merged.get(spelling, 0) + times
     return [
         _keyword_row(k, rank, event=event, forum=forum)
         for (event, forum), (counts, forms) in forums.items()
