@@ -134,21 +134,23 @@ class _Heard:
             is_han |= (codes >= first) & (codes <= last)
         at = np.flatnonzero(is_han)
         positions = at.tolist()
-        chars = "".join(HAN_CHARACTER.findall(text))
-        joined = (np.diff(at) == 1).tolist()
-        for k in np.flatnonzero(np.diff(at) > 1).tolist():  # only spaces between them still join them
+        chars = codes[at].tobytes().decode("utf-32-le")
+        gaps = np.diff(at)
+        joined = (gaps == 1).tolist()
+        for k in np.flatnonzero(gaps > 1).tolist():  # only spaces between them still join them
             joined[k] = not text[positions[k] + 1 : positions[k + 1]].strip()
         wanted_chars = {char for form in forms for char in form.chars}
         wanted_sounds = {folded(char) for char in wanted_chars}
         by_char: dict[str, list[int]] = {}
         by_sound: dict[str, list[int]] = defaultdict(list)
         for char in set(chars):
-            if char in wanted_chars or folded(char) in wanted_sounds:
+            sound = folded(char)
+            if char in wanted_chars or sound in wanted_sounds:
                 numbers = _occurrences(chars, char)
                 if char in wanted_chars:
                     by_char[char] = numbers
-                if folded(char) in wanted_sounds:
-                    by_sound[folded(char)] += numbers
+                if sound in wanted_sounds:
+                    by_sound[sound] += numbers
         return cls(text, positions, chars, joined, by_char, by_sound)
 
 
