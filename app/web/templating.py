@@ -19,6 +19,8 @@ templates.env.globals["match_labels"] = {
     "similar": "similar spelling",
     "partial": "part of the name",
 }
+# What a hit found by a variant holds: an alias is another name for the term, the rest a mishearing.
+templates.env.globals["heard_verbs"] = {"alias": "says"}
 templates.env.globals["method_labels"] = {
     "heading": "named in the heading",
     "handover": "introduced by the host",
