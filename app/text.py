@@ -81,13 +81,21 @@ class _CharTable(dict):
 _PER_CHARACTER = _CharTable()
 
 
+def normalize_characters(text: str) -> str:
+    """Each character normalised on its own, spaces left as they are: one table lookup per character.
+
+    Equal to `normalize` on every run of Chinese characters, at a third of its cost: for scanning
+    many segments where only such runs are read (sounds-like variants)."""
+    return text.translate(_PER_CHARACTER)
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise like `normalize` but also map each output character to its source index.
 
     Lets a match found in normalised text be highlighted in the display text. Most
     display texts normalise character for character, which is checked and taken fast.
     """
-    per_character = text.translate(_PER_CHARACTER)
+    per_character = normalize_characters(text)
     if len(per_character) == len(text) and per_character == normalize(text):
         return per_character, list(range(len(text)))
     out: list[str] = []

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from app.text import (
     is_person_name_word,
     meaningful_words,
     normalize,
+    normalize_characters,
     normalize_with_offsets,
     tagged_words,
     word_bounds,
@@ -52,6 +54,17 @@ def test_offsets_map_normalised_characters_back_to_the_display_text():
     normalized, offsets = normalize_with_offsets(display)
     assert normalized == "a b"
     assert [display[i] for i in offsets] == ["Ａ", " ", "B"]
+
+
+def test_characters_normalised_one_by_one_give_the_same_chinese_runs():
+    display = "謝謝ＡＩ  大模型😊端侧，\uf900豈 ① 開源"  # traditional, full width, emoji, a compatibility ideograph
+    runs = re.compile("[\u4e00-\u9fff]+")
+    assert runs.findall(normalize_characters(display)) == runs.findall(normalize(display)) == [
+        "谢谢",
+        "大模型端侧",
+        "岂岂",
+        "开源",
+    ]
 
 
 def test_char_tokens_keep_spaces_as_tokens():

@@ -97,6 +97,15 @@ class CorpusFacts:
         return self.answers.remembered(key, compute)
 
     @cached_property
+    def talks_of_speaker(self) -> dict[str, frozenset[str]]:
+        """A speaker's name → the talks they take part in."""
+        found: dict[str, set[str]] = {}
+        for talk_id, talk in self.talks.items():
+            for _, name in talk.speakers:
+                found.setdefault(name, set()).add(talk_id)
+        return {name: frozenset(talks) for name, talks in found.items()}
+
+    @cached_property
     def vocabulary(self) -> list[str]:
         """Index words seen in at least two segments, for "did you mean" suggestions."""
         return [word for word, segments in self.word_segments.items() if segments >= 2 and len(word) >= 2]

@@ -21,7 +21,7 @@ from app.lexicon import is_han
 from app.people import split_name
 from app.search.filters import CorpusFacts
 from app.sounds import closeness, find_sounds, sound_phrases, sound_query, sound_string
-from app.text import is_ordinary_word, normalize, word_list, words
+from app.text import is_ordinary_word, normalize_characters, word_list, words
 
 # Segments scanned to learn how a sound was written: of the 364 words of the judged queries, 15
 # (common words: 一个, 模型) sound in more segments of the bundled data.
@@ -90,7 +90,7 @@ def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[
     """
     heard: Counter[str] = Counter()
     weights: dict[str, float] = {}
-    own_talks = {talk_id for talk_id, talk in facts.talks.items() if any(name == term for _, name in talk.speakers)}
+    own_talks = facts.talks_of_speaker.get(term, frozenset())
     for form, weight in spoken_forms(term, bool(own_talks)):
         rows = connection.exec_driver_sql(
             "SELECT s.talk_id, s.text FROM segment s WHERE s.id IN "
@@ -101,7 +101,7 @@ def _sounds_like(connection: Connection, facts: CorpusFacts, term: str) -> list[
         for talk_id, display_text in rows:
             if own_talks and talk_id not in own_talks:
                 continue
-            text = normalize(display_text)
+            text = normalize_characters(display_text)  # the windows read are runs of Chinese characters
             sounds = sound_string(text)
             for start in sorted({at for phrase in wanted for at in find_sounds(sounds, phrase)}):
                 window = text[start : start + len(form)]
