@@ -59,12 +59,16 @@ def test_offsets_map_normalised_characters_back_to_the_display_text():
 def test_characters_normalised_one_by_one_give_the_same_chinese_runs():
     display = "謝謝ＡＩ  大模型😊端侧，\uf900豈 ① 開源"  # traditional, full width, emoji, a compatibility ideograph
     runs = re.compile("[\u4e00-\u9fff]+")
-    assert runs.findall(normalize_characters(display)) == runs.findall(normalize(display)) == [
-        "谢谢",
-        "大模型端侧",
-        "岂岂",
-        "开源",
-    ]
+    assert (
+        runs.findall(normalize_characters(display))
+        == runs.findall(normalize(display))
+        == [
+            "谢谢",
+            "大模型端侧",
+            "岂岂",
+            "开源",
+        ]
+    )
 
 
 def test_char_tokens_keep_spaces_as_tokens():
