@@ -132,5 +132,5 @@ SURE_CONFIDENCE = _float("KB_SURE_CONFIDENCE", 0.8, "confidence from which a spe
 # Bump SCHEMA_VERSION when the tables change and INDEX_VERSION when text normalisation, the index
 # forms or the stored term counts change: a database built with other versions (or another dictionary) is
 # rebuilt at the next ingest.
-SCHEMA_VERSION = "11"
-INDEX_VERSION = "4"
+SCHEMA_VERSION = "12"
+INDEX_VERSION = "5"

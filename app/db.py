@@ -24,7 +24,8 @@ from app.builds import build_problem
 # None of them stores text (content = ''): each row is derived from the segment's text again to
 # delete it (ingest/prepare.py index_forms, index_words).
 # jieba search-mode tokens: ranked with bm25, so it keeps each row's length.
-# A character per token: exact matching of one- and two-character terms.
+# Each character and each pair of neighbouring ones as a token (text.char_tokens): exact matching of
+# one- and two-character terms, each one token, so no positions are kept (detail = none).
 # Trigrams over normalised text: exact substring matching of longer terms.
 # Pairs of folded pinyin syllables (sounds.py): where the text sounds like a query, 端测 for 端侧;
 # a pair is one token, so the index keeps no positions (detail = none).
@@ -32,7 +33,7 @@ from app.builds import build_problem
 FULL_TEXT_TABLES = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_words USING fts5("
     "tokens, content = '', tokenize = 'unicode61 remove_diacritics 0')",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS segment_chars USING fts5(chars, content = '', columnsize = 0, "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS segment_chars USING fts5(chars, content = '', columnsize = 0, detail = none, "
     "tokenize = \"unicode61 remove_diacritics 0 categories 'L* N* M* P* S* Co'\")",
     "CREATE VIRTUAL TABLE IF NOT EXISTS segment_trigrams USING fts5("
     "text, content = '', columnsize = 0, tokenize = 'trigram case_sensitive 1')",

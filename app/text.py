@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import operator
 import re
 import threading
 import unicodedata
@@ -127,8 +128,14 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def char_tokens(normalized: str) -> str:
-    """One token per character, for the index that serves one- and two-character terms."""
-    return " ".join(SPACE_TOKEN if c == " " else c for c in normalized)
+    """What the index of one- and two-character terms holds: every character, and every two neighbouring
+    ones, as a token of its own (a space as SPACE_TOKEN, and in no pair: no term holds one).
+
+    Either term is then one token to look up, and the index keeps no positions: at 100×, counting the
+    segments that say 还是 took 2.8 ms instead of 13 as a phrase of two characters, 还是 AND 一个 3.5
+    instead of 24."""
+    pairs = (" ".join(map(operator.add, run, run[1:])) for run in normalized.split(" ") if len(run) > 1)
+    return " ".join([" ".join(normalized.replace(" ", SPACE_TOKEN)), *pairs])
 
 
 _jieba_lock = threading.Lock()

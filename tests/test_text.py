@@ -71,8 +71,9 @@ def test_characters_normalised_one_by_one_give_the_same_chinese_runs():
     )
 
 
-def test_char_tokens_keep_spaces_as_tokens():
+def test_char_tokens_are_characters_and_pairs_without_spaces():
     assert char_tokens("a b") == "a \u2581 b"
+    assert char_tokens("大模 x") == "大 模 \u2581 x 大模"  # pairs for two-character terms; none holds a space
 
 
 def test_jieba_words_use_the_domain_dictionary():

@@ -1,9 +1,9 @@
 """The SQL of literal matching: which segments contain every term of a query as a substring.
 
 Two indexes make that exact without a table scan: a trigram index answers terms of three
-characters or more, a one-token-per-character index answers shorter ones.
+characters or more, an index of every character and every pair of characters answers shorter ones.
 
-Clauses answered by one index are combined inside one FTS5 expression (`"理 解" AND "还 是"`):
+Clauses answered by one index are combined inside one FTS5 expression (`"理解" AND "还是"`):
 FTS5 merges the posting lists in rowid order, where SQL's INTERSECT of two matches first sorts
 every id of each into a temporary table (50–300 ms against 8–40 ms for two common words at 100×
 the bundled data). Only the indexes' results are intersected in SQL.
@@ -12,7 +12,6 @@ the bundled data). Only the indexes' results are intersected in SQL.
 from __future__ import annotations
 
 from app.search.query import Clause, Query, Term
-from app.text import char_tokens
 
 TRIGRAM_FROM = 3  # characters from which a term is looked up in the trigram index
 
@@ -26,8 +25,8 @@ def _index_of(term: Term) -> str:
 
 
 def _phrase(term: Term) -> str:
-    """The term as a phrase of its index: trigram text as is, characters one token each."""
-    return fts_phrase(term.text if _index_of(term) == "segment_trigrams" else char_tokens(term.text))
+    """The term as its index holds it: trigram text as is; one or two characters are one token there."""
+    return fts_phrase(term.text)
 
 
 def term_sql(term: Term) -> tuple[str, str]:
