@@ -23,7 +23,6 @@ Writes bench/results/latest.json and latest.md. Run:
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
@@ -298,8 +297,7 @@ def in_process_latency(db: Path, mix: list[Query]) -> dict:
     engine = read_only_engine(db)
     with engine.connect() as connection:
         search(connection, "预热", limit=20)  # loads jieba, pypinyin and the catalogue
-        corpus_facts(connection).warm()  # and the rest the server loads before its first request (web/app.py),
-        gc.freeze()  # which it then keeps out of the garbage collector's full collections
+        corpus_facts(connection).warm()  # and the rest the server loads before its first request (web/app.py)
         figures = query_latency(lambda q, f: search(connection, q, limit=20, filters=f), mix)
         hostile = {}
         for _, query, filters in HOSTILE:

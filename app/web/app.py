@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -30,10 +29,6 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
         connection = session.connection()
         corpus_facts(connection).warm()  # the catalogue, word statistics and suggestion index searches read
     release_freed_memory()  # what reading the catalogue left behind
-    # What start-up loaded lives as long as the process: frozen, the garbage collector no longer walks
-    # it in each full collection, a pause of every request of the worker (1,056 new queries at 100×:
-    # 3 full collections of 84–88 ms; frozen, 7 of 4–11 ms).
-    gc.freeze()
     yield
 
 

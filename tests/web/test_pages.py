@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import sqlite3
 from html import unescape
@@ -264,13 +263,6 @@ def test_start_up_prepares_suggestions_before_the_first_request(bundled_db) -> N
     with TestClient(create_app(database)), database.engine().connect() as connection:
         facts = corpus_facts(connection)
         assert "_words_by_character" in vars(facts), "the suggestion index was left for the first request"
-
-
-def test_start_up_keeps_what_it_loaded_out_of_the_garbage_collector(bundled_db) -> None:
-    """A full collection walking the catalogue and dictionaries would pause a request for ~100 ms."""
-    gc.unfreeze()  # whatever an earlier start-up froze
-    with TestClient(create_app(Database(bundled_db))):
-        assert gc.get_freeze_count() > 0
 
 
 def test_a_hit_in_the_other_language_says_which_translation_it_holds(client) -> None:
