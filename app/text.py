@@ -82,6 +82,15 @@ class _CharTable(dict):
 _PER_CHARACTER = _CharTable()
 
 
+def occurrences(text: str, term: str) -> list[int]:
+    """Where the term starts in the text, overlapping occurrences included."""
+    found, start = [], text.find(term)
+    while start != -1:
+        found.append(start)
+        start = text.find(term, start + 1)
+    return found
+
+
 def normalize_characters(text: str) -> str:
     """Each character normalised on its own, spaces left as they are: one table lookup per character.
 

@@ -11,7 +11,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from app.text import normalize_with_offsets
+from app.text import normalize_with_offsets, occurrences
 
 
 def match_spans(display_text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
@@ -19,11 +19,7 @@ def match_spans(display_text: str, terms: Iterable[str]) -> list[tuple[int, int]
     normalized, offsets = normalize_with_offsets(display_text)
     spans: list[tuple[int, int]] = []
     for term in {t for t in terms if t}:
-        start = normalized.find(term)
-        while start != -1:
-            end = start + len(term)
-            spans.append((offsets[start], offsets[end - 1] + 1))
-            start = normalized.find(term, start + 1)
+        spans += [(offsets[start], offsets[start + len(term) - 1] + 1) for start in occurrences(normalized, term)]
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

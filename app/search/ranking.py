@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.text import plain_words
+from app.text import occurrences, plain_words
 
 WEIGHTS = {"bm25": 1.0, "whole_word": 0.6, "proximity": 0.5, "phrase": 0.4, "metadata": 0.3}
 _LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
@@ -27,14 +27,6 @@ class Candidate:
     metadata: str  # normalised talk title and speaker names
 
 
-def _occurrences(text: str, term: str) -> list[int]:
-    found, start = [], text.find(term)
-    while start != -1:
-        found.append(start)
-        start = text.find(term, start + 1)
-    return found
-
-
 def _word_char(char: str) -> bool:
     return bool(_LATIN_OR_DIGIT.match(char))
 
@@ -43,14 +35,14 @@ def whole_word(candidate: Candidate, term: str) -> bool:
     """True when some occurrence of the term is a word of its own, not part of a longer one."""
     text = candidate.text
     if _word_char(term[0]) or _word_char(term[-1]):
-        for start in _occurrences(text, term):
+        for start in occurrences(text, term):
             end = start + len(term)
             open_left = not (_word_char(term[0]) and start > 0 and _word_char(text[start - 1]))
             open_right = not (_word_char(term[-1]) and end < len(text) and _word_char(text[end]))
             if open_left and open_right:
                 return True
         return False
-    return any(_standalone(_block_around(text, start, len(term)), term) for start in _occurrences(text, term))
+    return any(_standalone(_block_around(text, start, len(term)), term) for start in occurrences(text, term))
 
 
 def _block_around(text: str, start: int, length: int) -> str:
@@ -69,7 +61,7 @@ def proximity(text: str, terms: list[str]) -> float:
     """1.0 when the terms are adjacent, falling towards 0 as the shortest window covering them grows."""
     if len(terms) < 2:
         return 1.0
-    positions = [(start, i) for i, term in enumerate(terms) for start in _occurrences(text, term)]
+    positions = [(start, i) for i, term in enumerate(terms) for start in occurrences(text, term)]
     if not positions:
         return 0.0
     positions.sort()

@@ -20,7 +20,7 @@ from rapidfuzz.fuzz import ratio
 from app.lexicon import HAN_CHARACTER, HAN_RANGES, PERSON_TITLES
 from app.people import looks_like_person, normalize_name, split_name
 from app.sounds import fold, folded, syllable
-from app.text import is_ordinary_word, is_person_name_word
+from app.text import is_ordinary_word, is_person_name_word, occurrences
 
 # 总 is a title in 张总 but starts a word in 总是, 总体, 总结 …
 _NOT_AFTER_总 = frozenset("是体结共之理统而的")
@@ -146,20 +146,12 @@ class _Heard:
         for char in set(chars):
             sound = folded(char)
             if char in wanted_chars or sound in wanted_sounds:
-                numbers = _occurrences(chars, char)
+                numbers = occurrences(chars, char)
                 if char in wanted_chars:
                     by_char[char] = numbers
                 if sound in wanted_sounds:
                     by_sound[sound] += numbers
         return cls(text, positions, chars, joined, by_char, by_sound)
-
-
-def _occurrences(text: str, char: str) -> list[int]:
-    found, at = [], text.find(char)
-    while at >= 0:
-        found.append(at)
-        at = text.find(char, at + 1)
-    return found
 
 
 def _matches(heard: _Heard, form: NameForm) -> list[Mention]:
