@@ -28,6 +28,7 @@ from app.topics.keywords import (
     heading_terms,
     interleave,
     name_words,
+    spellings_of,
 )
 from app.topics.related import related_talks
 
@@ -139,15 +140,23 @@ def _forum_rows(
 ) -> list[dict]:
     """Keywords of each forum: the term counts of its talks together, against the corpus (`ranked`:
     distinctive with the corpus given)."""
-    forums: dict[tuple[str, str], tuple[Counter[str], Spellings]] = defaultdict(lambda: (Counter(), {}))
+    members: dict[tuple[str, str], list[tuple[Counter[str], Spellings]]] = defaultdict(list)
     for talk_id, event, forum in session.execute(select(Talk.id, Talk.event, Talk.forum)):
         if talk_id in folded:
-            counts, forms = forums[(event or "", forum or "")]
-            counts.update(folded[talk_id][0])
-            for term, said in folded[talk_id][1].items():  # plain dicts: a Counter per term took 4 s at 100×
+            members[(event or "", forum or "")].append(folded[talk_id])
+    forums: dict[tuple[str, str], tuple[Counter[str], Spellings]] = {}
+    for key, talks in members.items():
+        counts: Counter[str] = Counter()
+        for talk_counts, _ in talks:
+            counts.update(talk_counts)
+        forms: Spellings = {}
+        gathering = {term for _, talk_forms in talks for term in talk_forms}  # said in other spellings somewhere
+        for talk_counts, talk_forms in talks:
+            for term in gathering.intersection(talk_counts):
                 merged = forms.setdefault(term, {})
-                for spelling, times in said.items():
+                for spelling, times in spellings_of(term, talk_counts, talk_forms).items():
                     merged[spelling] = merged.get(spelling, 0) + times
+        forums[key] = (counts, forms)
     return [
         _keyword_row(k, rank, event=event, forum=forum)
         for (event, forum), (counts, forms) in forums.items()

@@ -200,24 +200,44 @@ def join_pair(first: str, second: str) -> str:
     return f"{first} {second}" if first[-1].isascii() and second[0].isascii() else first + second
 
 
-Spellings = dict[str, dict[str, int]]  # canonical term → each spelling said of it → times said
+# canonical term → each spelling said of it → times said; only for the terms said in more than their own
+# spelling (a term missing is said only as itself: see spellings_of)
+Spellings = dict[str, dict[str, int]]
 
 
 def fold(counts: Counter[str], canonical: dict[str, str]) -> tuple[Counter[str], Spellings]:
     """Counts with every variant spelling added to its canonical term, and the spellings said of each.
 
-    Plain dicts, not a Counter per term: a corpus at scale has millions of (talk, term) pairs."""
-    folded: Counter[str] = Counter()
-    forms: Spellings = {}
-    for term, count in counts.items():
-        target = canonical.get(term) or _singular(term)
-        folded[target] += count
-        said = forms.get(target)
-        if said is None:
-            forms[target] = {term: count}
-        else:
-            said[term] = said.get(term, 0) + count
+    Only the few terms that gather variants get spellings, in the order the counts list them: a dict
+    per term of every talk held two million dicts at 100×, and folding took 8 s of ingest instead of 1."""
+    moved: dict[str, str] = {}
+    spelled: dict[str, list[tuple[int, str]]] = {}  # target → (position in counts, spelling) of its variants
+    for position, term in enumerate(counts):
+        target = canonical.get(term) or (_singular(term) if term.isascii() else term)  # Chinese has no plural
+        if target != term:
+            moved[term] = target
+            spelled.setdefault(target, []).append((position, term))
+    if not moved:
+        return Counter(counts), {}
+    said_plainly = {target for target in spelled if target in counts and target not in moved}
+    if said_plainly:
+        for position, term in enumerate(counts):
+            if term in said_plainly:
+                spelled[term].append((position, term))
+    folded = Counter(counts)
+    for term, target in moved.items():
+        folded[target] += counts[term]
+        folded[term] -= counts[term]
+    for term in moved:
+        if not folded[term]:
+            del folded[term]
+    forms = {target: {term: counts[term] for _, term in sorted(entries)} for target, entries in spelled.items()}
     return folded, forms
+
+
+def spellings_of(term: str, counts: Counter[str], forms: Spellings) -> dict[str, int]:
+    """Each spelling said of a folded term, with its times (fold's counts and spellings)."""
+    return forms.get(term) or {term: counts[term]}
 
 
 @lru_cache(maxsize=100_000)
@@ -322,9 +342,9 @@ def _fold_heard_alike(
     corpus_counts = {}
     for terms in groups:
         leader, *others = sorted(terms, key=lambda term: (-counts[term], term))
-        spellings = dict(forms.get(leader) or {leader: counts[leader]})
+        spellings = dict(spellings_of(leader, counts, forms))
         for other in others:
-            for spelling, times in (forms.get(other) or {other: counts[other]}).items():
+            for spelling, times in spellings_of(other, counts, forms).items():
                 spellings[spelling] = spellings.get(spelling, 0) + times
             forms.pop(other, None)
         forms[leader] = spellings

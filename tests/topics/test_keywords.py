@@ -13,6 +13,7 @@ from app.topics.keywords import (
     interleave,
     name_words,
     specificity,
+    spellings_of,
     term_counts,
     title_counts,
     title_terms,
@@ -100,6 +101,14 @@ def test_an_english_term_said_in_the_plural_counts_with_the_singular():
     assert counts == Counter({"graph neural network": 7, "process": 5})
     keyword = distinctive(counts, corpus_of(counts, Counter({"数据": 50})), forms=forms)[0]
     assert (keyword.term, keyword.forms) == ("graph neural network", ("graph neural networks", "graph neural network"))
+
+
+def test_only_terms_said_in_other_spellings_keep_their_spellings_in_the_order_said():
+    said = Counter({"networks": 2, "代码": 4, "network": 2, "智朴": 1})
+    counts, forms = fold(said, {"智朴": "智谱"})
+    assert forms == {"network": {"networks": 2, "network": 2}, "智谱": {"智朴": 1}}
+    assert list(forms["network"]) == ["networks", "network"]  # a tie is listed as the talk said it first
+    assert spellings_of("代码", counts, forms) == {"代码": 4}
 
 
 def test_a_word_inside_a_better_term_is_not_listed_twice():
