@@ -7,13 +7,14 @@ at once (`prepare_all`); ingest then only writes the results.
 from __future__ import annotations
 
 import os
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from app import text
 from app.ingest.parsing import ParsedTalk, SourceText
+from app.ingest.topic_tables import pack
 from app.sounds import sound_tokens
 from app.speakers.structure import Structure, analyse
 from app.topics.keywords import heading_terms, term_counts, title_counts
@@ -30,8 +31,8 @@ class PreparedTalk:
     structure: Structure
     forms: list[tuple[str, str, str]]  # per segment: see index_forms
     words: list[str]  # per segment: jieba tokens joined by spaces
-    terms: Counter[str]  # the talk's keyword candidates (topics/keywords.py), before variants are folded
-    chapter_terms: list[Counter[str]]  # the same per sub-talk of a forum recording, in order
+    terms: bytes  # the talk's keyword candidates (topics/keywords.py) before variants are folded, packed
+    chapter_terms: bytes | None  # the same per sub-talk of a forum recording, in order, packed
 
 
 @dataclass
@@ -74,7 +75,7 @@ def prepare_talk(parsed: ParsedTalk) -> PreparedTalk:
     structure = analyse(parsed.heading, texts)
     bounds = [*(subtalk.start for subtalk in structure.subtalks), len(texts) + 1]
     chapters = [term_counts(tokens[start - 1 : end - 1]) for start, end in zip(bounds, bounds[1:], strict=False)]
-    return PreparedTalk(parsed, texts, structure, forms, words, terms, chapters)
+    return PreparedTalk(parsed, texts, structure, forms, words, pack(terms), pack(chapters) if chapters else None)
 
 
 def prepare_source(source: SourceText) -> PreparedSource:
