@@ -288,16 +288,17 @@ def distinctive(
     size = sum(counts.values())
     rest_total = max(corpus.total - size, 1)
     counts, forms, corpus_counts = _fold_heard_alike(counts, corpus, forms or {})
+    said_in_corpus, corpus_total = corpus.counts, max(corpus.total, 1)
     scored = []
-    for term, count in counts.items():
-        if count < MIN_COUNT:
+    for term, count in [(term, count) for term, count in counts.items() if count >= MIN_COUNT]:
+        named = naming.get(term)
+        if named is None:
+            named = naming[term] = term in excluded or _addressed(term) or _heard_name(term, excluded)
+        if named:
             continue
-        if term not in naming:
-            naming[term] = term in excluded or _addressed(term) or _heard_name(term, excluded)
-        if naming[term]:
-            continue
-        said = max(corpus_counts.get(term, corpus.counts[term]), count)  # a part may pair words the talk did not
-        prior = max(PRIOR_STRENGTH * said / max(corpus.total, 1), PRIOR_FLOOR)
+        # (a part may pair words the talk did not)
+        said = max(corpus_counts[term] if term in corpus_counts else said_in_corpus[term], count)
+        prior = max(PRIOR_STRENGTH * said / corpus_total, PRIOR_FLOOR)
         rest = said - count
         # (the other words' pseudo-counts never fall below PRIOR_FLOOR: a talk may say nothing but this term)
         here = log((count + prior) / max(size + PRIOR_STRENGTH - count - prior, PRIOR_FLOOR))
@@ -331,9 +332,10 @@ def _fold_heard_alike(
 ) -> tuple[Counter[str], Spellings, dict[str, int]]:
     """Counts and spellings with the Chinese terms that sound alike and are mostly said here
     (HEARD_ALIKE_SHARE) added to the most said of them, and the corpus's uses of each such group."""
+    said_in_corpus = corpus.counts
     by_sound: dict[tuple[str, ...] | None, list[str]] = {}
-    for term, count in counts.items():
-        if len(term) >= 2 and count >= HEARD_ALIKE_SHARE * corpus.counts[term]:
+    for term in [term for term, count in counts.items() if count >= HEARD_ALIKE_SHARE * said_in_corpus[term]]:
+        if len(term) >= 2:
             by_sound.setdefault(sound_key(term), []).append(term)
     groups = [terms for key, terms in by_sound.items() if key is not None and len(terms) > 1]
     if not groups:
