@@ -15,11 +15,11 @@ from contextlib import closing
 from pathlib import Path
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, insert, literal_column, select, update
+from sqlalchemy import delete, func, literal_column, select, update
 from sqlmodel import Session
 
 from app import bilingual
-from app.db import compact, create_schema, writable_engine
+from app.db import compact, create_schema, insert_rows, writable_engine
 from app.ingest.parsing import Heading, SourceText, talk_id
 from app.ingest.prepare import PreparedSource, PreparedTalk, heading_names, index_forms, index_words, prepare_all
 from app.ingest.topic_tables import refresh_topics, store_terms
@@ -227,7 +227,7 @@ def _add_talk(
         )
         word_rows.append((row_id, talk.words[number - 1]))
     if segment_rows:
-        session.execute(insert(Segment), segment_rows)
+        insert_rows(session, Segment, segment_rows)
         connection = session.connection()
         connection.exec_driver_sql("INSERT INTO segment_words(rowid, tokens) VALUES (?, ?)", word_rows)
         for table, column, position in CONTENTLESS_INDEXES:
@@ -235,13 +235,15 @@ def _add_talk(
                 f"INSERT INTO {table}(rowid, {column}) VALUES (?, ?)", [(row[0], row[position]) for row in index_rows]
             )
     if parsed.slides:
-        session.execute(
-            insert(Slide),
+        insert_rows(
+            session,
+            Slide,
             [{"talk_id": identifier, "after_segment": s.after_segment, "url": s.url} for s in parsed.slides],
         )
     if structure.subtalks:
-        session.execute(
-            insert(Chapter),
+        insert_rows(
+            session,
+            Chapter,
             [
                 {
                     "talk_id": identifier,

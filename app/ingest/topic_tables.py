@@ -13,10 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import partial
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from app.aliases import alias_groups, aliases_state, canonical_forms
+from app.db import insert_rows
 from app.models import ChapterKeyword, ForumKeyword, Meta, RelatedTalk, Speaker, Talk, TalkKeyword, TalkTerms, TermStat
 from app.topics.keywords import (
     KEYWORD_COUNT,
@@ -97,14 +98,14 @@ def refresh_topics(session: Session) -> None:
         return interleave([whole[WHOLE_FIRST:], *parts], RELATED_TERMS, lead=whole[:WHOLE_FIRST])
 
     keywords = {talk_id: keywords_of(talk_id, counts, forms) for talk_id, (counts, forms) in folded.items()}
-    _insert(session, ChapterKeyword, chapter_rows)
+    insert_rows(session, ChapterKeyword, chapter_rows)
     rows = [
         _keyword_row(k, rank, talk_id=talk_id) for talk_id, found in keywords.items() for rank, k in enumerate(found, 1)
     ]
-    _insert(session, TalkKeyword, [row for row in rows if row["rank"] <= KEYWORD_COUNT])
+    insert_rows(session, TalkKeyword, [row for row in rows if row["rank"] <= KEYWORD_COUNT])
     forum_rows = [{k: v for k, v in row.items() if k != "forms"} for row in _forum_rows(session, folded, ranked)]
-    _insert(session, ForumKeyword, forum_rows)
-    _insert(
+    insert_rows(session, ForumKeyword, forum_rows)
+    insert_rows(
         session,
         RelatedTalk,
         [
@@ -113,7 +114,7 @@ def refresh_topics(session: Session) -> None:
             for rank, r in enumerate(found, 1)
         ],
     )
-    _insert(
+    insert_rows(
         session,
         TermStat,
         [{"term": term, "count": count, "talks": corpus.talks[term]} for term, count in corpus.counts.items()],
@@ -165,9 +166,3 @@ def _forum_rows(
         for (event, forum), (counts, forms) in forums.items()
         for rank, k in enumerate(ranked(counts, forms=forms), 1)
     ]
-
-
-def _insert(session: Session, table: type, rows: list[dict]) -> None:
-    """Many rows at once, through SQLAlchemy Core: its ORM bulk insert spent more on each row than SQLite."""
-    if rows:
-        session.connection().execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
