@@ -14,10 +14,9 @@ from dataclasses import dataclass
 
 from app import text
 from app.ingest.parsing import ParsedTalk, SourceText
-from app.ingest.topic_tables import pack
 from app.sounds import sound_tokens
 from app.speakers.structure import Structure, analyse
-from app.topics.keywords import heading_terms, term_counts, title_counts
+from app.topics.keywords import heading_terms, pack_counts, term_counts, title_counts
 
 PARALLEL_MIN_BYTES = 2_000_000  # below this, starting worker processes costs more than it saves
 
@@ -75,7 +74,9 @@ def prepare_talk(parsed: ParsedTalk) -> PreparedTalk:
     structure = analyse(parsed.heading, texts)
     bounds = [*(subtalk.start for subtalk in structure.subtalks), len(texts) + 1]
     chapters = [term_counts(tokens[start - 1 : end - 1]) for start, end in zip(bounds, bounds[1:], strict=False)]
-    return PreparedTalk(parsed, texts, structure, forms, words, pack(terms), pack(chapters) if chapters else None)
+    return PreparedTalk(
+        parsed, texts, structure, forms, words, pack_counts(terms), pack_counts(chapters) if chapters else None
+    )
 
 
 def prepare_source(source: SourceText) -> PreparedSource:

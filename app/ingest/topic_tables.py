@@ -7,8 +7,6 @@ quick), and when the alias list changes, since variants are folded onto one term
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import partial
@@ -30,6 +28,7 @@ from app.topics.keywords import (
     interleave,
     name_words,
     spellings_of,
+    unpack_counts,
 )
 from app.topics.related import related_talks
 
@@ -39,18 +38,8 @@ RELATED_TERMS = 30  # keywords per talk that related talks are compared on (more
 
 
 def store_terms(session: Session, talk_id: str, counts: bytes, chapters: bytes | None) -> None:
-    """A talk's term counts and its sub-talks', as `pack` gave them."""
+    """A talk's term counts and its sub-talks', as `pack_counts` gave them."""
     session.add(TalkTerms(talk_id=talk_id, counts=counts, chapters=chapters))
-
-
-def pack(value: object) -> bytes:
-    """Term counts as stored: compressed JSON. Packed where the talk is prepared, in parallel, the
-    counts cross to the writing process a tenth of their size, and it has less to do."""
-    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
-
-
-def _unpack(packed: bytes) -> object:
-    return json.loads(zlib.decompress(packed))
 
 
 def refresh_topics(session: Session) -> None:
@@ -64,7 +53,7 @@ def refresh_topics(session: Session) -> None:
     for talk_id, packed, packed_chapters in session.execute(
         select(TalkTerms.talk_id, TalkTerms.counts, TalkTerms.chapters)
     ):
-        folded[talk_id] = fold(Counter(_unpack(packed)), canonical)
+        folded[talk_id] = fold(Counter(unpack_counts(packed)), canonical)
         if packed_chapters:
             chapters[talk_id] = packed_chapters
     corpus = Corpus()
@@ -87,7 +76,7 @@ def refresh_topics(session: Session) -> None:
         if talk_id not in chapters:
             return whole
         parts = []
-        for chapter_counts in _unpack(chapters[talk_id]):
+        for chapter_counts in unpack_counts(chapters[talk_id]):
             said, spellings = fold(Counter(chapter_counts), canonical)
             parts.append(ranked(said, forms=spellings, limit=RELATED_TERMS))
         chapter_rows.extend(
