@@ -21,18 +21,14 @@ def fts_phrase(value: str) -> str:
 
 
 def _index_of(term: Term) -> str:
+    """Where a term is looked up as it is: trigram text, or one token (one or two characters)."""
     return "segment_trigrams" if len(term.text) >= TRIGRAM_FROM else "segment_chars"
-
-
-def _phrase(term: Term) -> str:
-    """The term as its index holds it: trigram text as is; one or two characters are one token there."""
-    return fts_phrase(term.text)
 
 
 def term_sql(term: Term) -> tuple[str, str]:
     """SQL selecting the ids of segments that contain the term, and its parameter."""
     table = _index_of(term)
-    sql, param = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH ?", _phrase(term)
+    sql, param = f"SELECT rowid AS id FROM {table} WHERE {table} MATCH ?", fts_phrase(term.text)
     if term.talks is not None:
         talks = ",".join("'" + talk.replace("'", "''") + "'" for talk in term.talks)
         sql = f"SELECT id FROM segment WHERE talk_id IN ({talks}) AND id IN ({sql})"
@@ -53,7 +49,7 @@ def _single_index(clause: Clause) -> str | None:
 
 
 def _expression(clause: Clause) -> str:
-    return "(" + " OR ".join(_phrase(term) for term in clause.alternatives) + ")"
+    return "(" + " OR ".join(fts_phrase(term.text) for term in clause.alternatives) + ")"
 
 
 def matching_ids_sql(query: Query) -> tuple[str, list[str]]:

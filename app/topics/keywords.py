@@ -347,9 +347,8 @@ def _fold_heard_alike(
     (HEARD_ALIKE_SHARE) added to the most said of them, and the corpus's uses of each such group."""
     said_in_corpus = corpus.counts
     by_sound: dict[tuple[str, ...] | None, list[str]] = {}
-    for term in [term for term, count in counts.items() if count >= HEARD_ALIKE_SHARE * said_in_corpus[term]]:
-        if len(term) >= 2:
-            by_sound.setdefault(sound_key(term), []).append(term)
+    for term in [t for t, count in counts.items() if count >= HEARD_ALIKE_SHARE * said_in_corpus[t] and len(t) >= 2]:
+        by_sound.setdefault(sound_key(term), []).append(term)
     groups = [terms for key, terms in by_sound.items() if key is not None and len(terms) > 1]
     if not groups:
         return counts, forms, {}
